@@ -4,5 +4,6 @@ export * from "./feature-cache";
 export * from "./health";
 export * from "./job-queue";
 export * from "./logger";
+export * from "./model-runtime";
 export * from "./model-store";
 export * from "./resources";
