@@ -1,0 +1,2 @@
+export * from "./model-score-function";
+export * from "./shapley";
