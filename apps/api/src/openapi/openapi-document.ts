@@ -1,0 +1,74 @@
+import { z } from "zod";
+
+export interface OperationSpec {
+  readonly method: "get" | "post" | "put" | "delete";
+  readonly path: string;
+  readonly summary: string;
+  readonly tags: readonly string[];
+  readonly request?: { readonly body?: z.ZodType; readonly query?: z.ZodType; readonly params?: z.ZodType };
+  /** Status code -> description and, when there is a body, its schema. */
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+}
+
+/**
+ * Builds the OpenAPI 3.1 document from the same zod schemas the routes validate with, so the
+ * document cannot drift from what the server accepts and returns.
+ */
+export function buildOpenApiDocument(
+  info: { title: string; version: string; description: string },
+  operations: readonly OperationSpec[],
+) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const parameters = [
+      ...objectParameters(op.request?.params, "path"),
+      ...objectParameters(op.request?.query, "query"),
+    ];
+    const operation = {
+      summary: op.summary,
+      tags: op.tags,
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(op.request?.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: jsonSchema(op.request.body, "input") } },
+            },
+          }
+        : {}),
+      responses: Object.fromEntries(
+        Object.entries(op.responses).map(([status, response]) => [
+          status,
+          {
+            description: response.description,
+            ...(response.schema
+              ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
+              : {}),
+          },
+        ]),
+      ),
+    };
+    const openApiPath = op.path.replace(/:([A-Za-z_]+)/g, "{$1}");
+    paths[openApiPath] = { ...paths[openApiPath], [op.method]: operation };
+  }
+  return { openapi: "3.1.0", info, paths };
+}
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output") {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return rest;
+}
+
+function objectParameters(schema: z.ZodType | undefined, location: "path" | "query") {
+  if (!schema) return [];
+  const json = jsonSchema(schema, "input") as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === "path" || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}

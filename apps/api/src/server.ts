@@ -1,0 +1,52 @@
+import type { Logger } from "@tradeops/core";
+import type { ReadinessService } from "@tradeops/infra";
+import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import Fastify from "fastify";
+import { installErrorHandling } from "./http/error-handler";
+import { registerHealthRoutes } from "./http/health-routes";
+import { installMetrics } from "./http/metrics";
+import { buildOpenApiDocument } from "./openapi/openapi-document";
+import { operations } from "./openapi/operations";
+import type { SystemService } from "./services/system-service";
+import { type AppRouter, appRouter } from "./trpc/root";
+
+export interface ApiServices {
+  readonly readiness: ReadinessService;
+  readonly system: SystemService;
+}
+
+/** The HTTP surface: health, metrics, OpenAPI, the public REST API and tRPC for the console. */
+export async function buildServer(options: { services: ApiServices; logger: Logger; version: string }) {
+  const app = Fastify({
+    // No request logger: per-request log lines would dominate the hot endpoints' latency budget;
+    // errors are logged by the error handler.
+    bodyLimit: 1024 * 1024,
+    // The console's SSE subscriptions stay open; the server's close waits for them otherwise.
+    forceCloseConnections: true,
+  });
+  installErrorHandling(app, options.logger);
+  installMetrics(app, { service: "api" });
+  registerHealthRoutes(app, options.services.readiness);
+
+  const document = buildOpenApiDocument(
+    {
+      title: "TradeOps API",
+      version: options.version,
+      description: "Public REST API for execution engines: features, predictions, risk checks, forensics.",
+    },
+    operations,
+  );
+  app.get("/api/v1/openapi.json", async () => document);
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: "/trpc",
+    trpcOptions: {
+      router: appRouter,
+      createContext: ({ req }) => ({ services: { system: options.services.system }, requestId: String(req.id) }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") options.logger.error({ err: error, path }, "tRPC procedure failed");
+      },
+    } satisfies FastifyTRPCPluginOptions<AppRouter>["trpcOptions"],
+  });
+  return app;
+}

@@ -1,0 +1,25 @@
+import type { Logger } from "@tradeops/core";
+import type { ProcessResources } from "../runtime/create-resources";
+import type { Database } from "../runtime/database";
+
+export interface RoleContext {
+  readonly resources: ProcessResources;
+  readonly database: Database;
+  readonly logger: Logger;
+}
+
+export interface RunningRole {
+  /** Stops taking work and waits for what is in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * A unit of background work a process can host. Services mode runs roles in `apps/workers`
+ * processes (scaled out by Kafka consumer groups and queue workers); embedded mode hosts them in
+ * the API process, because the in-process bus does not cross process boundaries.
+ */
+export interface WorkerRole {
+  readonly name: string;
+  readonly description: string;
+  start(context: RoleContext): Promise<RunningRole>;
+}

@@ -1,0 +1,4 @@
+export * from "./dependency-table";
+export * from "./panel";
+export * from "./stat";
+export * from "./status-pill";
