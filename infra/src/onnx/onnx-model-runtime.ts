@@ -1,3 +1,6 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import {
   assertBatchShape,
   type LoadedModel,
@@ -91,11 +94,16 @@ export class OnnxModelRuntime implements ModelRuntime {
     this.#providers = parsed.executionProviders;
     this.#threads = parsed.intraOpNumThreads;
     this.#logger = options.logger.child({ component: "onnx-model-runtime" });
-    const known = new Set(listSupportedBackends().map((backend) => backend.name));
+    const backends = new Map(listSupportedBackends().map((backend) => [backend.name, backend.bundled]));
     for (const provider of this.#providers) {
-      if (!known.has(provider)) {
+      if (!backends.has(provider)) {
         this.#unavailable.add(provider);
         this.#logger.warn({ provider }, "execution provider not supported by this onnxruntime-node build");
+      } else if (backends.get(provider) === false && !providerLibraryInstalled(provider)) {
+        // Not bundled (CUDA, TensorRT) and its library was never installed: trying it would only
+        // make ONNX Runtime print a native load error.
+        this.#unavailable.add(provider);
+        this.#logger.info({ provider }, "execution provider not installed on this machine; skipping it");
       }
     }
   }
@@ -148,4 +156,13 @@ export class OnnxModelRuntime implements ModelRuntime {
       `model ${options.name}: no execution provider could load it (${failures.join("; ") || "none available"})`,
     );
   }
+}
+
+/** Whether the shared library of a non-bundled provider sits beside onnxruntime-node's binding. */
+function providerLibraryInstalled(provider: string): boolean {
+  const packageDir = dirname(createRequire(import.meta.url).resolve("onnxruntime-node/package.json"));
+  const bindingDir = join(packageDir, "bin", "napi-v6", process.platform, process.arch);
+  const extension = process.platform === "win32" ? "dll" : process.platform === "darwin" ? "dylib" : "so";
+  const prefix = process.platform === "win32" ? "" : "lib";
+  return existsSync(join(bindingDir, `${prefix}onnxruntime_providers_${provider}.${extension}`));
 }

@@ -6,4 +6,5 @@ export * from "./job-queue";
 export * from "./logger";
 export * from "./model-runtime";
 export * from "./model-store";
+export * from "./repositories";
 export * from "./resources";
