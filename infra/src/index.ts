@@ -9,6 +9,7 @@ export * from "./runtime/create-logger";
 export * from "./runtime/create-resources";
 export * from "./runtime/database";
 export * from "./runtime/graceful-shutdown";
+export * from "./runtime/process-runtime";
 export * from "./runtime/readiness";
 export * from "./runtime/runtime-env";
 export * from "./storage/fs-model-store";

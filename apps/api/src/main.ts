@@ -1,14 +1,5 @@
 import { ConfigError } from "@tradeops/core";
-import {
-  createLogger,
-  createResources,
-  installGracefulShutdown,
-  openDatabase,
-  ReadinessService,
-  runtimeMode,
-  standardChecks,
-  startRoles,
-} from "@tradeops/infra";
+import { createLogger, installGracefulShutdown, runtimeMode, startProcessRuntime } from "@tradeops/infra";
 import { parseApiEnv } from "./env";
 import { buildServer } from "./server";
 import { SystemService } from "./services/system-service";
@@ -18,43 +9,28 @@ async function main() {
   const env = parseApiEnv(process.env);
   const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
   const startedAt = Date.now();
-
-  const database = await openDatabase({
-    url: env.DATABASE_URL,
-    poolMax: env.DATABASE_POOL_MAX,
-    migrate: env.DB_MIGRATE_ON_START,
-    logger,
-  });
-  const resources = createResources(env, logger);
-  const roles = await startRoles(env.WORKER_ROLES, { resources, database, logger });
-
-  const readiness = new ReadinessService(standardChecks(database, resources), {
-    timeoutMs: 2_000,
-    now: resources.clock.now,
-  });
+  const runtime = await startProcessRuntime({ env, roles: env.WORKER_ROLES, logger });
   const system = new SystemService({
-    readiness,
-    migrations: database.migrations,
+    readiness: runtime.readiness,
+    migrations: runtime.database.migrations,
     mode: runtimeMode(env),
     version,
     startedAt,
-    roles: roles.names,
+    roles: runtime.roles.names,
   });
-  const app = await buildServer({ services: { readiness, system }, logger, version });
+  const app = await buildServer({ services: { readiness: runtime.readiness, system }, logger, version });
 
   installGracefulShutdown({
     logger,
     graceMs: env.SHUTDOWN_GRACE_MS,
-    steps: [
-      { name: "http", run: () => app.close() },
-      { name: "roles", run: roles.stop },
-      { name: "resources", run: resources.close },
-      { name: "database", run: database.close },
-    ],
+    steps: [{ name: "http", run: () => app.close() }, ...runtime.shutdownSteps],
   });
 
   const address = await app.listen({ host: env.API_HOST, port: env.API_PORT });
-  logger.info({ address, mode: runtimeMode(env), roles: roles.names, adapters: resources.adapters }, "api listening");
+  logger.info(
+    { address, mode: runtimeMode(env), roles: runtime.roles.names, adapters: runtime.resources.adapters },
+    "api listening",
+  );
   process.send?.({ type: "ready", service: "api", url: address });
 }
 
