@@ -1,4 +1,5 @@
 export * from "../models/model-runtime-contract";
+export * from "./clock-contract";
 export * from "./event-bus-contract";
 export * from "./feature-cache-contract";
 export * from "./job-queue-contract";
