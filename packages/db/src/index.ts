@@ -22,3 +22,11 @@ export {
   type PartitionDatabase,
   type PartitionMaintenanceReport,
 } from "./partitions";
+export {
+  createRepositories,
+  forensicsActor,
+  PrismaDecisionRepository,
+  PrismaMarketDataRepository,
+  PrismaModelRegistryRepository,
+  PrismaRegimeHistoryRepository,
+} from "./repositories";

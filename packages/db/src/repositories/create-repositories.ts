@@ -1,0 +1,16 @@
+import type { PrismaClient } from "../generated/prisma/client";
+import { PrismaDecisionRepository } from "./decision-repository";
+import { PrismaMarketDataRepository } from "./market-data-repository";
+import { PrismaModelRegistryRepository } from "./model-registry-repository";
+import { PrismaRegimeHistoryRepository } from "./regime-history-repository";
+import type { Repositories } from "./repository-ports";
+
+/** The database behind the domain's repository ports (`packages/core/src/ports/repositories.ts`). */
+export function createRepositories(prisma: PrismaClient): Repositories {
+  return {
+    marketData: new PrismaMarketDataRepository(prisma),
+    regimes: new PrismaRegimeHistoryRepository(prisma),
+    decisions: new PrismaDecisionRepository(prisma),
+    models: new PrismaModelRegistryRepository(prisma),
+  };
+}

@@ -1,0 +1,5 @@
+export { createRepositories } from "./create-repositories";
+export { forensicsActor, PrismaDecisionRepository } from "./decision-repository";
+export { PrismaMarketDataRepository } from "./market-data-repository";
+export { PrismaModelRegistryRepository } from "./model-registry-repository";
+export { PrismaRegimeHistoryRepository } from "./regime-history-repository";

@@ -1,0 +1,10 @@
+import { describe } from "vitest";
+// servicesEnv is the one reader of the services' environment; this package imports nothing else
+// from another workspace package, and only its tests import this.
+import { servicesEnv } from "../../../../infra/src/testing/services-env";
+import { marketDataRepositorySuite } from "../testing/market-data-repository-suite";
+import { scratchTestDatabases } from "../testing/scratch-test-databases";
+
+describe("MarketDataRepository, on a PostgreSQL server", () => {
+  marketDataRepositorySuite(() => scratchTestDatabases(servicesEnv().DATABASE_URL));
+});

@@ -1,0 +1,135 @@
+import type { TradingDecisionEvent } from "./trading-decision-event";
+
+/*
+ * The repository ports of `packages/core/src/ports/repositories.ts`, repeated structurally (this
+ * package imports nothing internal). Inputs are the same shapes or wider, outputs the same shapes,
+ * so each class here is assignable to core's interface; the wiring checks it.
+ */
+
+/** Core's timeframes plus the `1day` the market_bars CHECK also accepts. */
+type BarTimeframe = "1min" | "5min" | "1hour" | "1day";
+
+/** One OHLCV bar; `time` is its opening instant in epoch ms. */
+export interface BarRecord {
+  readonly symbol: string;
+  readonly timeframe: BarTimeframe;
+  readonly time: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+export interface InstrumentRecord {
+  readonly symbol: string;
+  readonly sector: string;
+  readonly name: string;
+}
+
+export interface MarketDataRepository {
+  upsertInstruments(instruments: readonly InstrumentRecord[]): Promise<void>;
+  upsertBars(bars: readonly BarRecord[]): Promise<number>;
+}
+
+/** One row of regime_history; `time` is the estimate's epoch-ms time. */
+export interface RegimeEstimateRecord {
+  readonly symbol: string;
+  readonly time: number;
+  readonly bull: number;
+  readonly bear: number;
+  readonly sideways: number;
+  /** Nats. */
+  readonly entropy: number;
+  readonly modelVersion: string;
+}
+
+export interface RegimeHistoryRepository {
+  append(estimates: readonly RegimeEstimateRecord[]): Promise<void>;
+  recent(symbol: string, limit: number): Promise<RegimeEstimateRecord[]>;
+}
+
+export interface DecisionExplanation {
+  readonly shapValues: Readonly<Record<string, number>>;
+  readonly baseValue: number;
+  readonly modelOutput: number;
+  readonly regimeReasoning: string;
+  readonly strategySelection: string;
+}
+
+export interface AuditEntry {
+  /** Epoch ms. */
+  readonly time: number;
+  readonly actor: string;
+  readonly action: string;
+  readonly entityType: string;
+  readonly entityId: string;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly reason?: string;
+}
+
+export interface StoredDecision {
+  readonly event: TradingDecisionEvent;
+  readonly explanation: DecisionExplanation | null;
+  /** Oldest first. */
+  readonly audit: readonly AuditEntry[];
+}
+
+export interface DecisionSummary {
+  readonly decisionId: string;
+  /** ISO 8601, UTC. */
+  readonly time: string;
+  readonly symbol: string;
+  readonly action: TradingDecisionEvent["action"];
+  readonly quantity: number;
+  readonly confidence: number;
+  readonly explained: boolean;
+}
+
+export interface DecisionRepository {
+  saveExplainedDecision(event: TradingDecisionEvent, explanation: DecisionExplanation): Promise<{ stored: boolean }>;
+  appendAudit(entries: readonly AuditEntry[]): Promise<void>;
+  findDecision(decisionId: string): Promise<StoredDecision | null>;
+  listRecent(options: { limit: number; symbol?: string }): Promise<DecisionSummary[]>;
+}
+
+export interface RegisteredModelVersion {
+  readonly modelName: string;
+  readonly version: number;
+  readonly artifactKey: string;
+  readonly sha256: string;
+  readonly metrics: Readonly<Record<string, unknown>>;
+  /** ISO 8601, UTC. */
+  readonly createdAt: string;
+}
+
+export interface RegisterVersionInput {
+  modelName: string;
+  description: string;
+  artifactKey: string;
+  sha256: string;
+  metrics: Readonly<Record<string, unknown>>;
+  dataHash?: string;
+  createdBy: string;
+}
+
+export interface SetAliasInput {
+  modelName: string;
+  alias: string;
+  version: number;
+  updatedBy: string;
+}
+
+export interface ModelRegistryRepository {
+  registerVersion(input: RegisterVersionInput): Promise<RegisteredModelVersion>;
+  setAlias(input: SetAliasInput): Promise<void>;
+  resolveAlias(modelName: string, alias: string): Promise<RegisteredModelVersion | null>;
+}
+
+export interface Repositories {
+  readonly marketData: MarketDataRepository;
+  readonly regimes: RegimeHistoryRepository;
+  readonly decisions: DecisionRepository;
+  readonly models: ModelRegistryRepository;
+}
