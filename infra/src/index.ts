@@ -12,4 +12,5 @@ export * from "./runtime/graceful-shutdown";
 export * from "./runtime/process-runtime";
 export * from "./runtime/readiness";
 export * from "./runtime/runtime-env";
+export * from "./spill/fs-event-spill";
 export * from "./storage/fs-model-store";

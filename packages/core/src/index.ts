@@ -1,5 +1,6 @@
 export * from "./config/parse-env";
 export * from "./embedded/index";
+export * from "./events/buffered-publisher";
 export * from "./events/dead-letter";
 export * from "./events/define-topic";
 export * from "./events/delivery";

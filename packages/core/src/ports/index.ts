@@ -1,5 +1,6 @@
 export * from "./clock";
 export * from "./event-bus";
+export * from "./event-spill";
 export * from "./feature-cache";
 export * from "./health";
 export * from "./job-queue";
