@@ -1,8 +1,16 @@
-import type { Logger } from "@tradeops/core";
-import { createPrismaClient, ensurePartitions, migrate, migrationStatus, type PrismaClient } from "@tradeops/db";
+import type { Logger, Repositories } from "@tradeops/core";
+import {
+  createPrismaClient,
+  createRepositories,
+  ensurePartitions,
+  migrate,
+  migrationStatus,
+  pingDatabase,
+} from "@tradeops/db";
 
 export interface Database {
-  readonly prisma: PrismaClient;
+  /** The domain's way into the database; nothing outside `packages/db` sees Prisma. */
+  readonly repositories: Repositories;
   ping(): Promise<void>;
   migrations(): ReturnType<typeof migrationStatus>;
   ensurePartitions(options: { daysAhead: number }): ReturnType<typeof ensurePartitions>;
@@ -26,10 +34,8 @@ export async function openDatabase(options: {
   }
   const prisma = createPrismaClient({ connectionString: options.url, poolMax: options.poolMax });
   return {
-    prisma,
-    ping: async () => {
-      await prisma.$queryRaw`SELECT 1`;
-    },
+    repositories: createRepositories(prisma),
+    ping: () => pingDatabase(prisma),
     migrations: () => migrationStatus({ connectionString: options.url }),
     ensurePartitions: (args) => ensurePartitions({ connectionString: options.url }, args),
     close: () => prisma.$disconnect(),

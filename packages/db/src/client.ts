@@ -12,3 +12,8 @@ export function createPrismaClient(options: PrismaClientOptions): PrismaClient {
   const adapter = new PrismaPg({ connectionString: options.connectionString, max: options.poolMax ?? 10 });
   return new PrismaClient({ adapter });
 }
+
+/** One round trip to the database, for readiness probes; rejects when it cannot answer. */
+export async function pingDatabase(prisma: PrismaClient): Promise<void> {
+  await prisma.$queryRaw`SELECT 1`;
+}

@@ -1,4 +1,4 @@
-export { createPrismaClient, type PrismaClientOptions } from "./client";
+export { createPrismaClient, type PrismaClientOptions, pingDatabase } from "./client";
 export {
   type EmbeddedPostgres,
   type EmbeddedPostgresOptions,

@@ -1,5 +1,8 @@
+import { barSchema } from "../market/bar";
 import { defineTopic } from "./define-topic";
 import { modelUpdateEvent } from "./model-update";
+import { portfolioSnapshotEvent } from "./portfolio-snapshot-event";
+import { regimeEstimateEvent } from "./regime-estimate-event";
 import { tradingDecisionEvent } from "./trading-decision";
 
 /** Every topic the platform uses, declared once. */
@@ -20,4 +23,36 @@ export const modelUpdatesTopic = defineTopic({
   retentionMs: 30 * 24 * 60 * 60 * 1000,
 });
 
-export const topics = [tradingDecisionsTopic, modelUpdatesTopic] as const;
+export const marketBarsTopic = defineTopic({
+  name: "market.bars.v1",
+  description:
+    "Completed bars from the market data sources (simulator, replay, feed), keyed by symbol so each symbol's bars stay in order. Header `backfill: true` marks history replayed to warm consumers up.",
+  schema: barSchema,
+  partitions: 12,
+  retentionMs: 24 * 60 * 60 * 1000,
+});
+
+export const marketRegimesTopic = defineTopic({
+  name: "market.regimes.v1",
+  description: "Every regime estimate (filtered bull/bear/sideways probabilities) per symbol and bar. Keyed by symbol.",
+  schema: regimeEstimateEvent,
+  partitions: 12,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+});
+
+export const riskPortfolioTopic = defineTopic({
+  name: "risk.portfolio.v1",
+  description:
+    "The portfolio's risk state (positions, cash, daily P&L, limit utilisation) after each decision. Keyed by portfolio id.",
+  schema: portfolioSnapshotEvent,
+  partitions: 3,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+});
+
+export const topics = [
+  tradingDecisionsTopic,
+  modelUpdatesTopic,
+  marketBarsTopic,
+  marketRegimesTopic,
+  riskPortfolioTopic,
+] as const;

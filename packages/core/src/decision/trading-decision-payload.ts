@@ -1,0 +1,60 @@
+import type { TradingDecisionEvent } from "../events/trading-decision";
+import type { StrategyWeights } from "../meta/strategy-weights";
+import type { SpecialistName } from "../models/specialist";
+import type { RegimeEstimate } from "../regime/regime-detector";
+import type { RiskValidation } from "../risk/risk-check";
+import type { Decision } from "./decide";
+
+export interface TradingDecisionParts {
+  readonly decisionId: string;
+  /** Epoch ms the decision is as of. */
+  readonly time: number;
+  readonly symbol: string;
+  readonly decision: Decision;
+  readonly price: number;
+  readonly regime: RegimeEstimate;
+  readonly weights: StrategyWeights;
+  readonly features: Readonly<Record<string, number>>;
+  readonly modelVersions: Readonly<Record<SpecialistName, string>>;
+  readonly processingTimeMs: number;
+  readonly source: "live" | "api";
+}
+
+/**
+ * The spec's `risk_checks` booleans, named like its example (`position_limit_ok`, ...); empty when
+ * no check ran (a HOLD proposes no trade to check).
+ */
+export function riskCheckFlags(validation: RiskValidation | null): Record<string, boolean> {
+  if (validation === null) return {};
+  return {
+    position_limit_ok: validation.checks.position_limit === "pass",
+    concentration_ok: validation.checks.concentration === "pass",
+    daily_loss_limit_ok: validation.checks.daily_loss_limit === "pass",
+    sufficiency_ok: validation.checks.sufficiency === "pass",
+  };
+}
+
+/** The `trading.decisions.v1` payload: the spec's fields plus what forensics needs to replay the score. */
+export function tradingDecisionPayload(parts: TradingDecisionParts): TradingDecisionEvent {
+  const { decision, regime } = parts;
+  return {
+    event_type: "trading_decision",
+    timestamp: new Date(parts.time).toISOString(),
+    decision_id: parts.decisionId,
+    symbol: parts.symbol,
+    action: decision.action,
+    quantity: decision.quantity,
+    confidence: decision.confidence,
+    regime_probs: { bull: regime.bull, bear: regime.bear, sideways: regime.sideways },
+    strategy_weights: { ...parts.weights },
+    features: { ...parts.features },
+    risk_checks: riskCheckFlags(decision.riskValidation),
+    price: parts.price,
+    score: decision.score,
+    regime_entropy: regime.entropy,
+    model_versions: { ...parts.modelVersions },
+    ...(decision.riskValidation === null ? {} : { risk_approved: decision.riskValidation.approved }),
+    processing_time_ms: parts.processingTimeMs,
+    source: parts.source,
+  };
+}

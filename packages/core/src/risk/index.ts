@@ -1,0 +1,4 @@
+export * from "./portfolio";
+export * from "./risk-check";
+export * from "./risk-state";
+export * from "./simulated-execution";
