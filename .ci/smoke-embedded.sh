@@ -67,6 +67,10 @@ if psql "$pg" -v ON_ERROR_STOP=1 -qc "insert into audit_events (actor, action, e
 else
   bad "could not write to the embedded database"
 fi
+echo "decision path: predict, then forensics"
+node "$root/.ci/check-decision-path.mjs" "$api" | tee "$out/decision-path.log"
+passed=$((passed + $(grep -c '^  ok:' "$out/decision-path.log")))
+failed=$((failed + $(grep -c '^  FAILED:' "$out/decision-path.log")))
 echo "browser tests (Playwright, Debian's Chromium) against the running console"
 p=0 f=1
 rm -f "$root/.ci-out/e2e.json"

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 
 test("the System page shows the deployment and every dependency answering", async ({ page }) => {
-  await page.goto("/");
+  await page.goto("/system");
   await expect(page.getByRole("heading", { name: "System" })).toBeVisible();
   const dependencies = page.getByRole("region", { name: "Dependencies" });
   for (const name of ["database", "bus", "cache", "queue", "models"]) {

@@ -1,4 +1,5 @@
 import { ConfigError } from "@tradeops/core";
+import { workerRoleNames } from "@tradeops/infra";
 import { describe, expect, it } from "vitest";
 import { parseApiEnv } from "./env";
 
@@ -10,7 +11,7 @@ describe("parseApiEnv", () => {
     expect(env.KAFKA_BROKERS).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.DB_MIGRATE_ON_START).toBe(true);
-    expect(env.WORKER_ROLES).toEqual(["maintenance"]);
+    expect(env.WORKER_ROLES).toEqual([...workerRoleNames]);
   });
 
   it("hosts no worker role by default once Kafka carries the events", () => {

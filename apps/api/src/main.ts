@@ -1,34 +1,86 @@
-import { ConfigError } from "@tradeops/core";
-import { createLogger, installGracefulShutdown, runtimeMode, startProcessRuntime } from "@tradeops/infra";
+import { ConfigError, DecisionExplainer, defaultUniverse, sectorMap } from "@tradeops/core";
+import {
+  createLogger,
+  installGracefulShutdown,
+  runtimeMode,
+  startPredictionEngine,
+  startProcessRuntime,
+} from "@tradeops/infra";
 import { parseApiEnv } from "./env";
 import { buildServer } from "./server";
+import { LiveFeed } from "./services/live-feed";
 import { SystemService } from "./services/system-service";
+import { TradingService } from "./services/trading-service";
 import { version } from "./version";
 
 async function main() {
   const env = parseApiEnv(process.env);
   const logger = createLogger({ name: "api", level: env.LOG_LEVEL });
   const startedAt = Date.now();
-  const runtime = await startProcessRuntime({ env, roles: env.WORKER_ROLES, logger });
+  const runtime = await startProcessRuntime({ name: "api", env, roles: env.WORKER_ROLES, logger });
+  const { services, resources, database } = runtime;
+
+  // Predictions use this process's decision engine when it hosts the decisions role (embedded
+  // mode: one portfolio); otherwise an engine of its own that follows the market.
+  const prediction = runtime.roles.names.includes("decisions")
+    ? { engine: () => services.decisionEngine, stop: async () => {} }
+    : startPredictionEngine({ env, resources, database, services, logger });
+
+  let explainer: Promise<DecisionExplainer> | undefined;
+  const trading = new TradingService({
+    engine: prediction.engine,
+    explainer: () => {
+      explainer ??= services.productionModels().then(
+        (models) =>
+          new DecisionExplainer({
+            specialists: models.specialists.map((s) => ({ ...s })),
+            background: models.background,
+          }),
+      );
+      return explainer;
+    },
+    cache: resources.cache,
+    repositories: database.repositories,
+    sectors: sectorMap(defaultUniverse(env.SIM_SYMBOLS)),
+    now: resources.clock.now,
+    logger,
+  });
+  const live = new LiveFeed({ bus: resources.bus, logger, groupId: `console-${services.instanceId}` });
+  await live.start();
   const system = new SystemService({
     readiness: runtime.readiness,
-    migrations: runtime.database.migrations,
+    migrations: database.migrations,
     mode: runtimeMode(env),
     version,
     startedAt,
     roles: runtime.roles.names,
   });
-  const app = await buildServer({ services: { readiness: runtime.readiness, system }, logger, version });
+  const app = await buildServer({
+    services: {
+      readiness: runtime.readiness,
+      system,
+      live,
+      trading,
+      publisherStats: () => services.publisherStats(),
+    },
+    logger,
+    version,
+  });
 
   installGracefulShutdown({
     logger,
     graceMs: env.SHUTDOWN_GRACE_MS,
-    steps: [{ name: "http", run: () => app.close() }, ...runtime.shutdownSteps],
+    steps: [
+      { name: "http", run: () => app.close() },
+      { name: "live feed", run: () => live.stop() },
+      { name: "prediction engine", run: prediction.stop },
+      ...runtime.shutdownSteps,
+    ],
   });
 
   const address = await app.listen({ host: env.API_HOST, port: env.API_PORT });
   logger.info(
-    { address, mode: runtimeMode(env), roles: runtime.roles.names, adapters: runtime.resources.adapters },
+    { address, mode: runtimeMode(env), roles: runtime.roles.names, adapters: resources.adapters },
     "api listening",
   );
   process.send?.({ type: "ready", service: "api", url: address });

@@ -1,10 +1,19 @@
-import { silentLogger } from "@tradeops/core";
+import { InProcessEventBus, MemoryFeatureCache, type Repositories, silentLogger } from "@tradeops/core";
 import { type DependencyCheck, ReadinessService } from "@tradeops/infra";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildServer } from "./server";
+import { LiveFeed } from "./services/live-feed";
 import { SystemService } from "./services/system-service";
+import { TradingService } from "./services/trading-service";
 
 const now = () => Date.parse("2026-03-04T05:06:07Z");
+
+/** These tests exercise health, OpenAPI and routing; any database access is a test failure. */
+const unreachableRepositories = new Proxy({} as Repositories, {
+  get: (_target, name) => {
+    throw new Error(`repositories.${String(name)} used in a test that has no database`);
+  },
+});
 
 async function serverWith(checks: DependencyCheck[]) {
   const readiness = new ReadinessService(checks, { timeoutMs: 200, now });
@@ -19,7 +28,21 @@ async function serverWith(checks: DependencyCheck[]) {
     startedAt: now(),
     roles: ["maintenance"],
   });
-  return buildServer({ services: { readiness, system }, logger: silentLogger, version: "9.9.9" });
+  const live = new LiveFeed({ bus: new InProcessEventBus({}), logger: silentLogger, groupId: "test" });
+  const trading = new TradingService({
+    engine: () => undefined,
+    explainer: () => Promise.reject(new Error("no models in this test")),
+    cache: new MemoryFeatureCache({}),
+    repositories: unreachableRepositories,
+    sectors: { QXAB: "technology" },
+    now,
+    logger: silentLogger,
+  });
+  return buildServer({
+    services: { readiness, system, live, trading, publisherStats: () => undefined },
+    logger: silentLogger,
+    version: "9.9.9",
+  });
 }
 
 let app: Awaited<ReturnType<typeof serverWith>> | undefined;

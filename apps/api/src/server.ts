@@ -7,12 +7,12 @@ import { registerHealthRoutes } from "./http/health-routes";
 import { installMetrics } from "./http/metrics";
 import { buildOpenApiDocument } from "./openapi/openapi-document";
 import { operations } from "./openapi/operations";
-import type { SystemService } from "./services/system-service";
+import { registerRestV1 } from "./rest/v1/routes";
 import { type AppRouter, appRouter } from "./trpc/root";
+import type { ApiServiceBag } from "./trpc/trpc";
 
-export interface ApiServices {
+export interface ApiServices extends ApiServiceBag {
   readonly readiness: ReadinessService;
-  readonly system: SystemService;
 }
 
 /** The HTTP surface: health, metrics, OpenAPI, the public REST API and tRPC for the console. */
@@ -37,12 +37,13 @@ export async function buildServer(options: { services: ApiServices; logger: Logg
     operations,
   );
   app.get("/api/v1/openapi.json", async () => document);
+  registerRestV1(app, options.services.trading);
 
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) => ({ services: { system: options.services.system }, requestId: String(req.id) }),
+      createContext: ({ req }) => ({ services: options.services, requestId: String(req.id) }),
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") options.logger.error({ err: error, path }, "tRPC procedure failed");
       },

@@ -6,7 +6,7 @@ import { startHealthServer } from "./health-server";
 async function main() {
   const env = parseWorkersEnv(process.env);
   const logger = createLogger({ name: "workers", level: env.LOG_LEVEL });
-  const runtime = await startProcessRuntime({ env, roles: env.WORKER_ROLES, logger });
+  const runtime = await startProcessRuntime({ name: "workers", env, roles: env.WORKER_ROLES, logger });
   const health =
     env.WORKERS_HEALTH_PORT === 0
       ? undefined

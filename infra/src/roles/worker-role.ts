@@ -1,10 +1,14 @@
 import type { Logger } from "@tradeops/core";
 import type { ProcessResources } from "../runtime/create-resources";
 import type { Database } from "../runtime/database";
+import type { ProcessServices } from "../runtime/process-services";
+import type { RuntimeEnv } from "../runtime/runtime-env";
 
 export interface RoleContext {
+  readonly env: RuntimeEnv;
   readonly resources: ProcessResources;
   readonly database: Database;
+  readonly services: ProcessServices;
   readonly logger: Logger;
 }
 

@@ -1,8 +1,20 @@
+import { decisionsRole } from "./decisions-role";
+import { forensicsRole } from "./forensics-role";
 import { maintenanceRole } from "./maintenance-role";
+import { marketRole } from "./market-role";
+import { recorderRole } from "./recorder-role";
+import { trainingRole } from "./training-role";
 import type { RoleContext, RunningRole, WorkerRole } from "./worker-role";
 
 /** Every role a process can host, in start order. */
-export const workerRoles: readonly WorkerRole[] = [maintenanceRole];
+export const workerRoles: readonly WorkerRole[] = [
+  maintenanceRole,
+  trainingRole,
+  recorderRole,
+  forensicsRole,
+  decisionsRole,
+  marketRole,
+];
 
 export const workerRoleNames: readonly string[] = workerRoles.map((role) => role.name);
 

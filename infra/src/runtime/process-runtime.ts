@@ -3,6 +3,7 @@ import { startRoles } from "../roles/worker-roles";
 import { createResources, type ProcessResources } from "./create-resources";
 import { type Database, openDatabase } from "./database";
 import type { ShutdownStep } from "./graceful-shutdown";
+import { ProcessServices } from "./process-services";
 import { ReadinessService, standardChecks } from "./readiness";
 import type { RuntimeEnv } from "./runtime-env";
 
@@ -10,8 +11,9 @@ export interface ProcessRuntime {
   readonly database: Database;
   readonly resources: ProcessResources;
   readonly roles: { readonly names: readonly string[]; stop(): Promise<void> };
+  readonly services: ProcessServices;
   readonly readiness: ReadinessService;
-  /** Stops roles, then releases the adapters, then the database: the order that loses no write. */
+  /** Stops roles, flushes the publisher, releases the adapters, then the database: the order that loses no write. */
   readonly shutdownSteps: readonly ShutdownStep[];
 }
 
@@ -20,6 +22,8 @@ export interface ProcessRuntime {
  * resources bag from the environment, start the roles this process hosts, and set up readiness.
  */
 export async function startProcessRuntime(options: {
+  /** The process kind (api, workers): names its spill folder. */
+  name: string;
   env: RuntimeEnv;
   roles: readonly string[];
   logger: Logger;
@@ -32,7 +36,14 @@ export async function startProcessRuntime(options: {
     logger,
   });
   const resources = createResources(env, logger);
-  const roles = await startRoles(options.roles, { resources, database, logger });
+  const services = new ProcessServices({
+    env,
+    resources,
+    repositories: database.repositories,
+    logger,
+    spillName: options.name,
+  });
+  const roles = await startRoles(options.roles, { env, resources, database, services, logger });
   const readiness = new ReadinessService(standardChecks(database, resources), {
     timeoutMs: 2_000,
     now: resources.clock.now,
@@ -41,9 +52,11 @@ export async function startProcessRuntime(options: {
     database,
     resources,
     roles,
+    services,
     readiness,
     shutdownSteps: [
       { name: "roles", run: roles.stop },
+      { name: "publisher and models", run: () => services.close() },
       { name: "resources", run: resources.close },
       { name: "database", run: database.close },
     ],

@@ -21,6 +21,36 @@ export const runtimeEnvShape = {
     .optional(),
   KAFKA_CLIENT_ID: z.string().min(1).default("tradeops"),
   MODEL_STORE_DIR: z.string().min(1).default(".data/models"),
+  /** Where the buffered publisher spills events while the bus is down; one folder per process. */
+  EVENT_SPILL_DIR: z.string().min(1).default(".data/spill"),
+  /** ONNX Runtime execution providers in order of preference; unavailable ones are skipped. */
+  ONNX_EXECUTION_PROVIDERS: z
+    .string()
+    .regex(/^[a-z]+(,[a-z]+)*$/, "must be a comma-separated list such as cuda,cpu")
+    .default("cuda,cpu")
+    .transform((value) => value.split(",")),
+  /** Seed of the simulated market and of first-start training. */
+  SIM_SEED: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(7),
+  SIM_SYMBOLS: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** Wall-clock time between simulated bars: 1000 runs one 1-minute bar per second (60x). */
+  SIM_BAR_INTERVAL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
+  /** Bars replayed at start so features and regimes are warm before the first live bar. */
+  SIM_BACKFILL_BARS: z.coerce.number().int().min(0).max(10_000).default(60),
+  /** A decision per symbol every N bars (scoring still runs on every bar). */
+  DECISION_EVERY_BARS: z.coerce.number().int().min(1).max(10_000).default(10),
+  PORTFOLIO_ID: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, _ or -")
+    .default("main"),
+  PORTFOLIO_STARTING_CASH: z.coerce.number().positive().default(1_000_000),
+  /** First-start training size: bars per simulated symbol and symbols (see the training bootstrap). */
+  BOOTSTRAP_BARS: z.coerce.number().int().min(500).max(1_000_000).default(20_000),
+  BOOTSTRAP_SYMBOLS: z.coerce.number().int().min(1).max(200).default(10),
 } as const;
 
 /** "true"/"false"/"1"/"0" (case-insensitive); anything else is a configuration error. */

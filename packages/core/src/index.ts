@@ -3,6 +3,7 @@ export * from "./decision/index";
 export * from "./embedded/index";
 export * from "./events/buffered-publisher";
 export * from "./events/dead-letter";
+export * from "./events/decision-explained";
 export * from "./events/define-topic";
 export * from "./events/delivery";
 export * from "./events/event-codec";

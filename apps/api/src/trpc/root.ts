@@ -1,8 +1,12 @@
+import { decisionsRouter } from "./routers/decisions/decisions.router";
+import { liveRouter } from "./routers/live/live.router";
 import { systemRouter } from "./routers/system/system.router";
 import { router } from "./trpc";
 
 export const appRouter = router({
   system: systemRouter,
+  live: liveRouter,
+  decisions: decisionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

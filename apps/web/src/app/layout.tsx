@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "./providers";
 import "./globals.css";
+import "@tradeops/ui/styles.css";
 
 export const metadata: Metadata = {
   title: "TradeOps console",
@@ -16,7 +17,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <header className="topbar">
           <span className="brand">TradeOps</span>
           <nav>
-            <Link href="/">System</Link>
+            <Link href="/">Live</Link>
+            <Link href="/system">System</Link>
           </nav>
         </header>
         <main>

@@ -232,6 +232,16 @@ export class DecisionEngine {
     return this.#execution;
   }
 
+  /** The live portfolio the engine checks and fills against (for the API's risk check). */
+  get portfolio(): Portfolio {
+    return this.#r.portfolio;
+  }
+
+  /** The symbol's latest feature vector, or undefined before its first bar. */
+  latestFeatures(symbol: string): FeatureVector | undefined {
+    return this.#pipeline.latest(symbol, this.timeframe);
+  }
+
   /** Whether the meta-controller is rolled back, and how its outputs have fared. */
   status(): {
     readonly rolledBack: boolean;

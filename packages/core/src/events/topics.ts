@@ -1,4 +1,5 @@
 import { barSchema } from "../market/bar";
+import { decisionExplainedEvent } from "./decision-explained";
 import { defineTopic } from "./define-topic";
 import { modelUpdateEvent } from "./model-update";
 import { portfolioSnapshotEvent } from "./portfolio-snapshot-event";
@@ -49,10 +50,19 @@ export const riskPortfolioTopic = defineTopic({
   retentionMs: 7 * 24 * 60 * 60 * 1000,
 });
 
+export const decisionsExplainedTopic = defineTopic({
+  name: "forensics.explained.v1",
+  description: "A decision's explanation and audit entry are stored (forensics done). Keyed by decision id.",
+  schema: decisionExplainedEvent,
+  partitions: 3,
+  retentionMs: 24 * 60 * 60 * 1000,
+});
+
 export const topics = [
   tradingDecisionsTopic,
   modelUpdatesTopic,
   marketBarsTopic,
   marketRegimesTopic,
   riskPortfolioTopic,
+  decisionsExplainedTopic,
 ] as const;

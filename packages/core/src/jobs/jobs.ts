@@ -12,4 +12,17 @@ export const partitionMaintenanceJob = defineJob({
   timeoutMs: 60_000,
 });
 
-export const jobs = [partitionMaintenanceJob] as const;
+export const bootstrapModelsJob = defineJob({
+  name: "models.bootstrap",
+  description:
+    "First-start training: simulated history, regime detector fit, the three specialists, SHAP background; published as production.",
+  schema: z.object({
+    seed: z.number().int(),
+    bars: z.number().int().min(200),
+    symbols: z.number().int().min(1),
+  }),
+  attempts: 2,
+  backoff: { kind: "fixed", delayMs: 5_000 },
+  timeoutMs: 10 * 60_000,
+});
+export const jobs = [partitionMaintenanceJob, bootstrapModelsJob] as const;

@@ -1,4 +1,4 @@
-import { SystemStatus } from "../components/system-status";
+import { SystemStatus } from "../../components/system-status";
 
 export default function SystemPage() {
   return (

@@ -1,0 +1,206 @@
+import {
+  type Bar,
+  bindSpecialist,
+  bootstrapModels,
+  DecisionEngine,
+  type DecisionEventSink,
+  DecisionExplainer,
+  defaultUniverse,
+  ManualClock,
+  MarketSimulator,
+  MemoryFeatureCache,
+  MetaController,
+  MlpModelRuntime,
+  Portfolio,
+  RegimeDetector,
+  type Repositories,
+  sectorMap,
+  silentLogger,
+  type TradingDecisionEvent,
+  tradingDecisionsTopic,
+} from "@tradeops/core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ApiError } from "../http/api-error";
+import { TradingService } from "./trading-service";
+
+const universe = defaultUniverse(3);
+const sectors = sectorMap(universe);
+const start = Date.UTC(2026, 0, 5, 14, 0);
+
+/** Decisions the engine published, as the buffered publisher would have taken them. */
+const published: TradingDecisionEvent[] = [];
+const sink: DecisionEventSink = {
+  publish(topic, events) {
+    if (topic.name === tradingDecisionsTopic.name) {
+      for (const event of events) published.push(event.payload as TradingDecisionEvent);
+    }
+  },
+};
+
+let engine: DecisionEngine;
+let explainer: DecisionExplainer;
+let cache: MemoryFeatureCache;
+let lastBars: Bar[] = [];
+
+const noDatabase = new Proxy({} as Repositories, {
+  get: (_target, name) => {
+    throw new Error(`repositories.${String(name)} used in a test without a database`);
+  },
+});
+
+function service(overrides: Partial<ConstructorParameters<typeof TradingService>[0]> = {}) {
+  return new TradingService({
+    engine: () => engine,
+    explainer: async () => explainer,
+    cache,
+    repositories: noDatabase,
+    sectors,
+    now: () => start + 10 * 60 * 60 * 1000,
+    logger: silentLogger,
+    ...overrides,
+  });
+}
+
+beforeAll(async () => {
+  // Real (small) first-start training, the models run by the pure-TypeScript runtime.
+  const models = await bootstrapModels({
+    seed: 11,
+    now: start,
+    symbols: 3,
+    bars: 1_500,
+    clock: new ManualClock(start),
+  });
+  const runtime = new MlpModelRuntime();
+  const specialists = await Promise.all(
+    models.specialists.map(async (s) => ({ ...s, model: await runtime.load(s.onnx, { name: `${s.name}@1` }) })),
+  );
+  cache = new MemoryFeatureCache({});
+  engine = new DecisionEngine(
+    {
+      clock: new ManualClock(start),
+      logger: silentLogger,
+      cache,
+      events: sink,
+      specialists: specialists.map((s) => bindSpecialist(s.name, s.model, "1")),
+      regimeDetector: RegimeDetector.fromModel(models.regimeModel),
+      metaController: new MetaController(),
+      portfolio: new Portfolio({ startingCash: 1_000_000, sectors }),
+      newDecisionId: () => crypto.randomUUID(),
+    },
+    { timeframe: "1min", portfolioId: "test", decisionEveryBars: 5 },
+  );
+  explainer = new DecisionExplainer({
+    specialists: specialists.map((s) => ({ name: s.name, version: 1, model: s.model, featureNames: s.featureNames })),
+    background: models.background,
+  });
+  const simulator = new MarketSimulator({ seed: 12, symbols: universe, startTime: start });
+  for (let i = 0; i < 120; i++) {
+    lastBars = simulator.nextBars();
+    for (const bar of lastBars) await engine.onBar(bar);
+  }
+}, 120_000);
+
+async function apiError(run: () => Promise<unknown> | unknown): Promise<ApiError> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error("expected an ApiError");
+}
+
+describe("TradingService", () => {
+  const symbol = universe[0]?.symbol ?? "";
+
+  it("serves the latest feature vector from the cache with the spec's metadata", async () => {
+    const response = await service().features({ symbol, timeframe: "1min" }, {});
+    expect(response.symbol).toBe(symbol);
+    expect(response.metadata).toMatchObject({ cache_hit: true, pipeline_version: "v1.0" });
+    expect(response.features.rsi_14).toBeGreaterThan(0);
+    expect(Date.parse(response.timestamp)).toBe((lastBars[0]?.time ?? 0) + 60_000);
+  });
+
+  it("computes from the pipeline when the cache misses, and says it missed", async () => {
+    const response = await service({ cache: new MemoryFeatureCache({}) }).features({ symbol, timeframe: "1min" }, {});
+    expect(response.metadata.cache_hit).toBe(false);
+    expect(response.features).toEqual((await service().features({ symbol, timeframe: "1min" }, {})).features);
+  });
+
+  it("answers the spec's error codes for features", async () => {
+    expect((await apiError(() => service().features({ symbol: "NOPE", timeframe: "1min" }, {}))).statusCode).toBe(404);
+    expect((await apiError(() => service().features({ symbol, timeframe: "5min" }, {}))).statusCode).toBe(404);
+    expect(
+      (await apiError(() => service().features({ symbol, timeframe: "1min" }, { version: "v9.9" }))).statusCode,
+    ).toBe(404);
+    const early = await apiError(() =>
+      service().features({ symbol, timeframe: "1min" }, { timestamp: new Date(start).toISOString() }),
+    );
+    expect(early.statusCode).toBe(404);
+  });
+
+  it("predicts with every field of the spec's response and publishes the decision for forensics", async () => {
+    const before = published.length;
+    let response: Awaited<ReturnType<TradingService["predict"]>>;
+    try {
+      response = await service().predict({ symbol, risk_check: true, explain: true });
+    } catch (error) {
+      // A limit refusing the trade is the spec's 403, carrying the same body.
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).statusCode).toBe(403);
+      response = (error as ApiError).details as typeof response;
+    }
+    expect(response.symbol).toBe(symbol);
+    expect(["BUY", "SELL", "HOLD"]).toContain(response.action);
+    const { bull, bear, sideways, entropy } = response.regime_probabilities;
+    expect(bull + bear + sideways).toBeCloseTo(1, 12);
+    expect(entropy).toBeGreaterThanOrEqual(0);
+    const weights = response.strategy_weights;
+    expect(weights.bull_specialist + weights.bear_specialist + weights.sideways_specialist).toBeCloseTo(1, 9);
+    expect(response.risk_validation).not.toBeNull();
+    expect(response.metadata.model_version).toMatch(/_specialist@1$/);
+    const explanation = response.explanation;
+    expect(explanation).toBeDefined();
+    if (explanation) {
+      const sum = explanation.base_value + Object.values(explanation.shap_values).reduce((a, b) => a + b, 0);
+      expect(Math.abs(sum - explanation.model_output)).toBeLessThan(1e-6);
+    }
+    expect(published.length).toBe(before + 1);
+    expect(published.at(-1)).toMatchObject({ decision_id: response.decision_id, source: "api" });
+  });
+
+  it("refuses an unknown symbol with 400 and answers 503 before the models are loaded", async () => {
+    expect(
+      (await apiError(() => service().predict({ symbol: "NOPE", risk_check: true, explain: false }))).statusCode,
+    ).toBe(400);
+    const unready = await apiError(() =>
+      service({ engine: () => undefined }).predict({ symbol, risk_check: true, explain: false }),
+    );
+    expect(unready.statusCode).toBe(503);
+  });
+
+  it("checks a trade against an overriding portfolio: approved, then rejected with the largest allowed quantity", () => {
+    const state = { total_value: 1_000_000, cash: 1_000_000, positions: {} };
+    const approved = service().riskCheck({
+      symbol,
+      action: "BUY",
+      quantity: 100,
+      estimated_price: 100,
+      portfolio_state: state,
+    });
+    expect(approved).toMatchObject({ approved: true, risk_assessment: { position_after_trade: { quantity: 100 } } });
+    const rejected = service().riskCheck({
+      symbol,
+      action: "BUY",
+      quantity: 3_000,
+      estimated_price: 100,
+      portfolio_state: state,
+    });
+    expect(rejected.approved).toBe(false);
+    if (rejected.approved === false) {
+      expect(rejected.rejection_reasons.map((r) => r.code)).toContain("CONCENTRATION_LIMIT");
+      // 25% of 1,000,000 at 100 a share.
+      expect(rejected.allowed_quantity).toBe(2_500);
+    }
+  });
+});

@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const explanationInput = z.object({ decisionId: z.uuid() });
