@@ -196,7 +196,7 @@ export class KafkaEventBus implements EventBus {
       (committed?.partitions ?? []).filter((partition) => partition.offset === "-1").map((p) => p.partition),
     );
     if (missing.size === 0) return;
-    const ends = await admin.fetchTopicOffsets(topic);
+    const ends = await whileTopicSettles(() => admin.fetchTopicOffsets(topic));
     const partitions = ends
       .filter((end) => missing.has(end.partition))
       .map((end) => ({ partition: end.partition, offset: end.high }));
@@ -239,7 +239,7 @@ export class KafkaEventBus implements EventBus {
       });
       this.#logger.info({ topics: missing, partitions: topic.partitions }, "created Kafka topics");
     }
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic.name] });
+    const metadata = await whileTopicSettles(() => admin.fetchTopicMetadata({ topics: [topic.name] }));
     const partitions = metadata.topics[0]?.partitions.length;
     if (partitions !== topic.partitions) {
       this.#logger.warn(
@@ -275,6 +275,25 @@ export class KafkaEventBus implements EventBus {
       },
     );
     return this.#producer;
+  }
+}
+
+const settlingErrors = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE", "NOT_LEADER_FOR_PARTITION"]);
+
+/**
+ * Retries a metadata call while a just-created topic settles. Another process may have created
+ * it a moment ago (so this one's createTopics did not wait for leaders), and until the partitions
+ * have leaders the broker answers "does not host this topic-partition". Gives up after ~15 s.
+ */
+async function whileTopicSettles<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const type = (error as { type?: unknown }).type;
+      if (attempt >= 30 || typeof type !== "string" || !settlingErrors.has(type)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 }
 

@@ -12,8 +12,9 @@ const timeframe = "1min" as const;
 
 /**
  * The embedded default source of market data: the regime-switching simulator. It registers the
- * universe's instruments, replays SIM_BACKFILL_BARS of history so consumers start warm, then
- * emits one bar per symbol every SIM_BAR_INTERVAL_MS. Market time therefore runs ahead of the
+ * universe's instruments, emits SIM_BACKFILL_BARS bars at once so consumers start warm, then one
+ * bar per symbol every SIM_BAR_INTERVAL_MS. After a restart it continues from the last stored bar
+ * (a fresh path from a seed derived from that time, so a restart never replays the same market). Market time therefore runs ahead of the
  * wall clock (60x with the defaults); everything downstream is stamped in market time.
  * Bars go to `market.bars.v1` and, idempotently, to the market_bars table.
  */
@@ -25,11 +26,18 @@ export const marketRole: WorkerRole = {
     await database.repositories.marketData.upsertInstruments(
       universe.map((spec) => ({ symbol: spec.symbol, sector: spec.sector, name: spec.name })),
     );
+    // Market time continues from the last stored bar across restarts: it must never go backwards,
+    // or every consumer would refuse the new bars as out of order.
+    const lastStored = await database.repositories.marketData.latestBarTime(timeframe);
+    const startTime = Math.max(
+      historyStartTime(resources.clock.now(), env.SIM_BACKFILL_BARS, timeframe),
+      lastStored === null ? 0 : lastStored + timeframeMs[timeframe],
+    );
     const simulator = new MarketSimulator({
-      seed: env.SIM_SEED,
+      seed: lastStored === null ? env.SIM_SEED : env.SIM_SEED + Math.floor(startTime / timeframeMs[timeframe]),
       symbols: universe,
       timeframe,
-      startTime: historyStartTime(resources.clock.now(), env.SIM_BACKFILL_BARS, timeframe),
+      startTime,
     });
     const publisher = await services.publisher();
     let storing: Promise<void> = Promise.resolve();

@@ -38,10 +38,18 @@ export function createResources(env: RuntimeEnv, logger: Logger): ProcessResourc
       })
     : new InProcessEventBus({ clock, logger: logger.child({ port: "bus" }) });
   const cache = env.REDIS_URL
-    ? new RedisFeatureCache({ url: env.REDIS_URL, logger: logger.child({ port: "cache" }) })
+    ? new RedisFeatureCache({
+        url: env.REDIS_URL,
+        keyPrefix: env.REDIS_NAMESPACE ? `${env.REDIS_NAMESPACE}:` : "",
+        logger: logger.child({ port: "cache" }),
+      })
     : new MemoryFeatureCache({ clock });
   const queue = env.REDIS_URL
-    ? new BullMqJobQueue({ url: env.REDIS_URL, logger: logger.child({ port: "queue" }) })
+    ? new BullMqJobQueue({
+        url: env.REDIS_URL,
+        prefix: env.REDIS_NAMESPACE ?? "tradeops",
+        logger: logger.child({ port: "queue" }),
+      })
     : new LocalJobQueue({ clock, logger: logger.child({ port: "queue" }) });
   const models = new FsModelStore({ root: resolve(env.MODEL_STORE_DIR) });
 

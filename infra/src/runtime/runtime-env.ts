@@ -14,6 +14,14 @@ export const runtimeEnvShape = {
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_MIGRATE_ON_START: booleanFlag(true),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" }).optional(),
+  /**
+   * Separates deployments sharing one Redis: cache keys become `<ns>:feature:...` and queues use
+   * `<ns>` as their prefix. Unset: cache keys follow the spec exactly (`feature:{symbol}:...`).
+   */
+  REDIS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, _ or -")
+    .optional(),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, "must be a comma-separated list of host:port")

@@ -89,26 +89,28 @@ export class LiveFeed {
   ) {}
 
   async start(): Promise<void> {
-    const { bus, groupId } = this.options;
+    const { bus } = this.options;
+    // One group per topic: Kafka members of one group must subscribe to the same topics.
+    const groupId = (topic: { name: string }) => `${this.options.groupId}.${topic.name}`;
     this.subscriptions = await Promise.all([
       bus.subscribe({
         topic: marketRegimesTopic,
-        groupId,
+        groupId: groupId(marketRegimesTopic),
         handler: async ({ payload }) => this.onRegime(payload),
       }),
       bus.subscribe({
         topic: tradingDecisionsTopic,
-        groupId,
+        groupId: groupId(tradingDecisionsTopic),
         handler: async ({ payload }) => this.onDecision(payload),
       }),
       bus.subscribe({
         topic: riskPortfolioTopic,
-        groupId,
+        groupId: groupId(riskPortfolioTopic),
         handler: async ({ payload }) => this.onPortfolio(payload),
       }),
       bus.subscribe({
         topic: decisionsExplainedTopic,
-        groupId,
+        groupId: groupId(decisionsExplainedTopic),
         handler: async ({ payload }) => this.onExplained(payload.decision_id),
       }),
     ]);

@@ -19,6 +19,8 @@ export interface MarketDataRepository {
   upsertInstruments(instruments: readonly InstrumentRecord[]): Promise<void>;
   /** Idempotent on (symbol, timeframe, time): a replayed bar never duplicates. Returns rows written. */
   upsertBars(bars: readonly Bar[]): Promise<number>;
+  /** Open time (epoch ms) of the latest stored bar of a timeframe, or null when none is stored. */
+  latestBarTime(timeframe: Bar["timeframe"]): Promise<number | null>;
 }
 
 export interface RegimeHistoryRepository {

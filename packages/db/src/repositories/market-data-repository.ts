@@ -80,4 +80,14 @@ export class PrismaMarketDataRepository implements MarketDataRepository {
       )
       ON CONFLICT (symbol, timeframe, time) DO NOTHING`;
   }
+
+  /** Open time (epoch ms) of the latest stored bar of a timeframe, or null when none is stored. */
+  async latestBarTime(timeframe: BarRecord["timeframe"]): Promise<number | null> {
+    const latest = await this.#prisma.marketBar.findFirst({
+      where: { timeframe },
+      orderBy: { time: "desc" },
+      select: { time: true },
+    });
+    return latest ? latest.time.getTime() : null;
+  }
 }

@@ -30,6 +30,7 @@ export interface InstrumentRecord {
 export interface MarketDataRepository {
   upsertInstruments(instruments: readonly InstrumentRecord[]): Promise<void>;
   upsertBars(bars: readonly BarRecord[]): Promise<number>;
+  latestBarTime(timeframe: BarRecord["timeframe"]): Promise<number | null>;
 }
 
 /** One row of regime_history; `time` is the estimate's epoch-ms time. */

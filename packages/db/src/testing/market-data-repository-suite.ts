@@ -76,6 +76,15 @@ export function marketDataRepositorySuite(createFactory: () => Promise<TestDatab
     ]);
   });
 
+  it("reports the open time of the latest stored bar of a timeframe, null when there is none", async () => {
+    await repository().upsertInstruments([{ symbol: "BP", name: "BP", sector: "Energy" }]);
+    expect(await repository().latestBarTime("1day")).toBeNull();
+    const hourly = [3, 0, 7, 5].map((i) => ({ ...bar("BP", i * 60), timeframe: "1hour" as const }));
+    await repository().upsertBars(hourly);
+    expect(await repository().latestBarTime("1hour")).toBe(start + 7 * 60 * minute);
+    expect(await repository().latestBarTime("1day")).toBeNull();
+  });
+
   it("is idempotent: a replayed bar is neither duplicated nor changed, and a batch may repeat a key", async () => {
     await repository().upsertInstruments([{ symbol: "CVX", name: "Chevron", sector: "Energy" }]);
     expect(await repository().upsertBars([bar("CVX", 0), bar("CVX", 1)])).toBe(2);
