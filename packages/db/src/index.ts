@@ -29,4 +29,5 @@ export {
   PrismaMarketDataRepository,
   PrismaModelRegistryRepository,
   PrismaRegimeHistoryRepository,
+  storedTradingDecisionEvent,
 } from "./repositories";

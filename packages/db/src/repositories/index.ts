@@ -3,3 +3,4 @@ export { forensicsActor, PrismaDecisionRepository } from "./decision-repository"
 export { PrismaMarketDataRepository } from "./market-data-repository";
 export { PrismaModelRegistryRepository } from "./model-registry-repository";
 export { PrismaRegimeHistoryRepository } from "./regime-history-repository";
+export { tradingDecisionEventSchema as storedTradingDecisionEvent } from "./trading-decision-event";
