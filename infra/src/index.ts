@@ -3,6 +3,7 @@ export * from "./onnx/onnx-model-runtime";
 export * from "./queue/bullmq-job-queue";
 export * from "./redis/redis-feature-cache";
 export * from "./roles/decision-engine-factory";
+export { createMarketRole, marketDataRejections } from "./roles/market-role";
 export * from "./roles/prediction-engine";
 export * from "./roles/role-list";
 export * from "./roles/worker-role";

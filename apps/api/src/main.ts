@@ -1,4 +1,4 @@
-import { ConfigError, DecisionExplainer, defaultUniverse, sectorMap } from "@tradeops/core";
+import { ConfigError, DecisionExplainer, defaultUniverse, FeatureService, sectorMap } from "@tradeops/core";
 import {
   createLogger,
   installGracefulShutdown,
@@ -8,6 +8,7 @@ import {
 } from "@tradeops/infra";
 import { parseApiEnv } from "./env";
 import { buildServer } from "./server";
+import { FeatureApiService } from "./services/feature-service";
 import { LiveFeed } from "./services/live-feed";
 import { SystemService } from "./services/system-service";
 import { TradingService } from "./services/trading-service";
@@ -39,9 +40,20 @@ async function main() {
       );
       return explainer;
     },
-    cache: resources.cache,
     repositories: database.repositories,
     sectors: sectorMap(defaultUniverse(env.SIM_SYMBOLS)),
+    now: resources.clock.now,
+    logger,
+  });
+  const bars = database.repositories.marketData;
+  const features = new FeatureApiService({
+    features: new FeatureService({
+      cache: resources.cache,
+      bars,
+      clock: resources.clock,
+      logger: logger.child({ service: "features" }),
+    }),
+    history: { bars, clock: resources.clock },
     now: resources.clock.now,
     logger,
   });
@@ -61,6 +73,7 @@ async function main() {
       system,
       live,
       trading,
+      features,
       publisherStats: () => services.publisherStats(),
     },
     logger,

@@ -1,7 +1,15 @@
-import { InProcessEventBus, MemoryFeatureCache, type Repositories, silentLogger } from "@tradeops/core";
+import {
+  type BarReader,
+  FeatureService,
+  InProcessEventBus,
+  MemoryFeatureCache,
+  type Repositories,
+  silentLogger,
+} from "@tradeops/core";
 import { type DependencyCheck, ReadinessService } from "@tradeops/infra";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildServer } from "./server";
+import { FeatureApiService } from "./services/feature-service";
 import { LiveFeed } from "./services/live-feed";
 import { SystemService } from "./services/system-service";
 import { TradingService } from "./services/trading-service";
@@ -14,6 +22,8 @@ const unreachableRepositories = new Proxy({} as Repositories, {
     throw new Error(`repositories.${String(name)} used in a test that has no database`);
   },
 });
+const noDatabase = () => Promise.reject(new Error("stored bars read in a test that has no database"));
+const unreachableBars: BarReader = { barsBetween: noDatabase, barsBefore: noDatabase, knownSymbol: noDatabase };
 
 async function serverWith(checks: DependencyCheck[]) {
   const readiness = new ReadinessService(checks, { timeoutMs: 200, now });
@@ -32,14 +42,25 @@ async function serverWith(checks: DependencyCheck[]) {
   const trading = new TradingService({
     engine: () => undefined,
     explainer: () => Promise.reject(new Error("no models in this test")),
-    cache: new MemoryFeatureCache({}),
     repositories: unreachableRepositories,
     sectors: { QXAB: "technology" },
     now,
     logger: silentLogger,
   });
+  const clock = { now };
+  const features = new FeatureApiService({
+    features: new FeatureService({
+      cache: new MemoryFeatureCache({}),
+      bars: unreachableBars,
+      clock,
+      logger: silentLogger,
+    }),
+    history: { bars: unreachableBars, clock },
+    now,
+    logger: silentLogger,
+  });
   return buildServer({
-    services: { readiness, system, live, trading, publisherStats: () => undefined },
+    services: { readiness, system, live, trading, features, publisherStats: () => undefined },
     logger: silentLogger,
     version: "9.9.9",
   });

@@ -1,5 +1,6 @@
 import type { Logger } from "@tradeops/core";
 import type { ReadinessService } from "@tradeops/infra";
+import { marketDataRejections } from "@tradeops/infra";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
 import { installErrorHandling } from "./http/error-handler";
@@ -25,7 +26,11 @@ export async function buildServer(options: { services: ApiServices; logger: Logg
     forceCloseConnections: true,
   });
   installErrorHandling(app, options.logger);
-  installMetrics(app, { service: "api" });
+  installMetrics(app, {
+    service: "api",
+    featureCache: () => options.services.features.cacheCounts(),
+    marketDataRejections: () => marketDataRejections.snapshot(),
+  });
   registerHealthRoutes(app, options.services.readiness);
 
   const document = buildOpenApiDocument(
@@ -37,7 +42,7 @@ export async function buildServer(options: { services: ApiServices; logger: Logg
     operations,
   );
   app.get("/api/v1/openapi.json", async () => document);
-  registerRestV1(app, options.services.trading);
+  registerRestV1(app, options.services);
 
   await app.register(fastifyTRPCPlugin, {
     prefix: "/trpc",

@@ -1,6 +1,7 @@
 import { marketBarsTopic } from "@tradeops/core";
 import { createDecisionEngine } from "./decision-engine-factory";
 import { deferredStart } from "./deferred-start";
+import { HigherTimeframeFeatures } from "./higher-timeframes";
 import type { WorkerRole } from "./worker-role";
 
 /**
@@ -17,6 +18,7 @@ export const decisionsRole: WorkerRole = {
       const models = await services.productionModels();
       const engine = createDecisionEngine(context, models, await services.publisher(), { auditExecutions: true });
       services.decisionEngine = engine;
+      const higher = new HigherTimeframeFeatures({ cache: resources.cache, logger });
       const subscription = await resources.bus.subscribe({
         topic: marketBarsTopic,
         groupId: "decision-engine",
@@ -24,6 +26,7 @@ export const decisionsRole: WorkerRole = {
         fromBeginning: true,
         handler: async ({ payload }) => {
           await engine.onBar(payload);
+          higher.onMinuteBar(payload);
         },
       });
       logger.info({ portfolio: engine.portfolioId, everyBars: engine.decisionEveryBars }, "decision engine running");

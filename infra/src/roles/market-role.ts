@@ -1,77 +1,114 @@
-import {
-  type Bar,
-  defaultUniverse,
-  historyStartTime,
-  MarketSimulator,
-  marketBarsTopic,
-  timeframeMs,
-} from "@tradeops/core";
+import { defaultUniverse, RejectedInputRecorder, RejectionCounter } from "@tradeops/core";
+import { startFileReplay } from "../sources/file-replay-source";
+import { loadInstrumentMap } from "../sources/instrument-map";
+import { MarketDataSink } from "../sources/market-data-sink";
+import type { RunningSource } from "../sources/market-source";
+import { marketSourceConfig } from "../sources/market-source-config";
+import { simulatorInstruments, startSimulatorSource } from "../sources/simulator-source";
+import { startWebSocketTickSource } from "../sources/websocket-tick-source";
 import type { WorkerRole } from "./worker-role";
 
-const timeframe = "1min" as const;
+/**
+ * Rejected market data of this process by source and reason: the values of the Prometheus
+ * counter `market_data_rejected_total{source,reason}` for whichever endpoint exports metrics.
+ */
+export const marketDataRejections = new RejectionCounter();
 
 /**
- * The embedded default source of market data: the regime-switching simulator. It registers the
- * universe's instruments, emits SIM_BACKFILL_BARS bars at once so consumers start warm, then one
- * bar per symbol every SIM_BAR_INTERVAL_MS. After a restart it continues from the last stored bar
- * (a fresh path from a seed derived from that time, so a restart never replays the same market). Market time therefore runs ahead of the
- * wall clock (60x with the defaults); everything downstream is stamped in market time.
- * Bars go to `market.bars.v1` and, idempotently, to the market_bars table.
+ * The market role with its rejection counter: `marketRole` uses the process-wide one, tests their
+ * own.
  */
-export const marketRole: WorkerRole = {
-  name: "market",
-  description: "Simulated market data: bars for every symbol at the configured rate.",
-  async start({ env, resources, database, services, logger }) {
-    const universe = defaultUniverse(env.SIM_SYMBOLS);
-    await database.repositories.marketData.upsertInstruments(
-      universe.map((spec) => ({ symbol: spec.symbol, sector: spec.sector, name: spec.name })),
-    );
-    // Market time continues from the last stored bar across restarts: it must never go backwards,
-    // or every consumer would refuse the new bars as out of order.
-    const lastStored = await database.repositories.marketData.latestBarTime(timeframe);
-    const startTime = Math.max(
-      historyStartTime(resources.clock.now(), env.SIM_BACKFILL_BARS, timeframe),
-      lastStored === null ? 0 : lastStored + timeframeMs[timeframe],
-    );
-    const simulator = new MarketSimulator({
-      seed: lastStored === null ? env.SIM_SEED : env.SIM_SEED + Math.floor(startTime / timeframeMs[timeframe]),
-      symbols: universe,
-      timeframe,
-      startTime,
-    });
-    const publisher = await services.publisher();
-    let storing: Promise<void> = Promise.resolve();
+export function createMarketRole(options: { readonly rejections: RejectionCounter }): WorkerRole {
+  return {
+    name: "market",
+    description: "Market data (simulator, file replay or WebSocket feed) to market.bars.v1 and market_bars.",
+    async start({ env, resources, database, services, logger }) {
+      const config = marketSourceConfig(env);
+      const { marketData, rejectedTicks } = database.repositories;
+      const universe = config.kind === "simulator" ? defaultUniverse(env.SIM_SYMBOLS) : [];
+      if (universe.length > 0) await marketData.upsertInstruments(simulatorInstruments(universe));
+      const instruments =
+        env.MARKET_INSTRUMENTS_FILE === undefined ? {} : await loadInstrumentMap(env.MARKET_INSTRUMENTS_FILE);
+      const publisher = await services.publisher();
+      const recorder = new RejectedInputRecorder({
+        repository: rejectedTicks,
+        logger: logger.child({ component: "rejected-ticks" }),
+      });
+      const sink = new MarketDataSink({
+        publisher,
+        marketData,
+        rejections: { counter: options.rejections, recorder },
+        instruments,
+        registered: universe.map((spec) => spec.symbol),
+        logger,
+      });
 
-    const emit = (bars: Bar[], backfill: boolean) => {
-      publisher.publish(
-        marketBarsTopic,
-        bars.map((bar) => ({
-          key: bar.symbol,
-          payload: bar,
-          timestamp: bar.time + timeframeMs[timeframe],
-          ...(backfill ? { headers: { backfill: "true" } } : {}),
-        })),
-      );
-      // One write at a time, in order; a slow database delays storage, never the feed.
-      storing = storing.then(() =>
-        database.repositories.marketData.upsertBars(bars).then(
-          () => undefined,
-          (error: unknown) => logger.error({ err: error, bars: bars.length }, "storing bars failed"),
-        ),
-      );
-    };
+      let source: RunningSource;
+      try {
+        switch (config.kind) {
+          case "simulator": {
+            source = startSimulatorSource(
+              {
+                seed: env.SIM_SEED,
+                universe,
+                backfillBars: env.SIM_BACKFILL_BARS,
+                barIntervalMs: env.SIM_BAR_INTERVAL_MS,
+                lastStoredBarTime: await marketData.latestBarTime("1min"),
+                clock: resources.clock,
+              },
+              sink,
+            );
+            logger.info(
+              { symbols: universe.length, backfill: env.SIM_BACKFILL_BARS, intervalMs: env.SIM_BAR_INTERVAL_MS },
+              "market simulator running",
+            );
+            break;
+          }
+          case "replay": {
+            const replay = await startFileReplay(
+              { file: config.file, speed: config.speed, clock: resources.clock, logger },
+              sink,
+            );
+            replay.done.catch((error: unknown) => logger.error({ err: error, file: config.file }, "replay failed"));
+            logger.info({ file: config.file, speed: config.speed }, "market replay running");
+            source = replay;
+            break;
+          }
+          case "websocket": {
+            source = startWebSocketTickSource(
+              {
+                url: config.url,
+                symbols: config.symbols,
+                backoff: config.backoff,
+                heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+                latenessMs: config.latenessMs,
+                clock: resources.clock,
+                logger: logger.child({ component: "feed" }),
+              },
+              sink,
+            );
+            logger.info({ url: config.url, symbols: config.symbols.length }, "market feed client running");
+            break;
+          }
+        }
+      } catch (error) {
+        await recorder.close();
+        throw error;
+      }
 
-    for (let i = 0; i < env.SIM_BACKFILL_BARS; i++) emit(simulator.nextBars(), true);
-    logger.info(
-      { symbols: universe.length, backfill: env.SIM_BACKFILL_BARS, intervalMs: env.SIM_BAR_INTERVAL_MS },
-      "market simulator running",
-    );
-    const timer = setInterval(() => emit(simulator.nextBars(), false), env.SIM_BAR_INTERVAL_MS);
-    return {
-      async stop() {
-        clearInterval(timer);
-        await storing;
-      },
-    };
-  },
-};
+      return {
+        async stop() {
+          await source.stop();
+          await sink.drain();
+          await recorder.close();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The market data source of a process, chosen by MARKET_SOURCE (docs/data-sources.md). The
+ * simulator is the embedded default: it continues from the last stored bar across restarts.
+ */
+export const marketRole: WorkerRole = createMarketRole({ rejections: marketDataRejections });

@@ -55,7 +55,13 @@ export async function startProcessRuntime(options: {
     services,
     readiness,
     shutdownSteps: [
-      { name: "roles", run: roles.stop },
+      {
+        name: "roles",
+        run: () => {
+          services.beginShutdown();
+          return roles.stop();
+        },
+      },
       { name: "publisher and models", run: () => services.close() },
       { name: "resources", run: resources.close },
       { name: "database", run: database.close },

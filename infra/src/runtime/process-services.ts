@@ -106,6 +106,11 @@ export class ProcessServices {
     this.#engine = engine;
   }
 
+  /** Stops waiting for models that may never come (first-start training failed), so roles can stop. */
+  beginShutdown(): void {
+    this.#closed = true;
+  }
+
   /** Flushes the publisher (spilling what the bus will not take) and releases the models. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -59,6 +59,34 @@ export const runtimeEnvShape = {
   /** First-start training size: bars per simulated symbol and symbols (see the training bootstrap). */
   BOOTSTRAP_BARS: z.coerce.number().int().min(500).max(1_000_000).default(20_000),
   BOOTSTRAP_SYMBOLS: z.coerce.number().int().min(1).max(200).default(10),
+  /** Where the market role's bars come from (docs/data-sources.md): the simulator, a file, or a live feed. */
+  MARKET_SOURCE: z.enum(["simulator", "replay", "websocket"]).default("simulator"),
+  /** MARKET_SOURCE=replay: a .csv, .jsonl or .ndjson file of 1min bars, optionally gzipped. */
+  REPLAY_FILE: z.string().min(1).optional(),
+  /** Replayed market time per wall-clock time (60: an hour of bars per minute), or `max` for no pacing. */
+  REPLAY_SPEED: z
+    .string()
+    .regex(/^(max|\d+(\.\d+)?)$/, 'a positive number or "max"')
+    .default("60")
+    .transform((value): number | "max" => (value === "max" ? "max" : Number(value)))
+    .refine((value) => value === "max" || value > 0, 'a positive number or "max"'),
+  /** MARKET_SOURCE=websocket: the tick feed's ws:// or wss:// URL. */
+  FEED_URL: z.url({ protocol: /^wss?$/, error: "must be a ws:// or wss:// URL" }).optional(),
+  /** Symbols to subscribe to, comma-separated; unset sends no subscription (the feed streams what it streams). */
+  FEED_SYMBOLS: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9.-]{0,15}(,[A-Z][A-Z0-9.-]{0,15})*$/, "a comma-separated list of tickers")
+    .transform((value) => value.split(","))
+    .optional(),
+  /** Reconnection backoff of the feed: first delay and cap (jittered exponential in between). */
+  FEED_RECONNECT_INITIAL_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+  FEED_RECONNECT_MAX_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
+  /** A feed connection silent (no message, no pong) for this long is dropped and reopened. */
+  FEED_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** How long after a minute ends its bars wait for late trades before they close. */
+  FEED_LATENESS_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+  /** JSON mapping replayed or fed symbols to their sector (and name); unmapped ones get sector `unknown`. */
+  MARKET_INSTRUMENTS_FILE: z.string().min(1).optional(),
 } as const;
 
 /** "true"/"false"/"1"/"0" (case-insensitive); anything else is a configuration error. */

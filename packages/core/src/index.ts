@@ -1,4 +1,5 @@
 export * from "./config/parse-env";
+export * from "./data/index";
 export * from "./decision/index";
 export * from "./embedded/index";
 export * from "./events/buffered-publisher";
@@ -16,6 +17,7 @@ export * from "./events/trading-decision";
 export * from "./explain/index";
 export * from "./features/index";
 export * from "./forensics/index";
+export * from "./ingest/index";
 export * from "./jobs/define-job";
 export * from "./jobs/jobs";
 export * from "./market/bar";

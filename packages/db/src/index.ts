@@ -29,5 +29,6 @@ export {
   PrismaMarketDataRepository,
   PrismaModelRegistryRepository,
   PrismaRegimeHistoryRepository,
+  PrismaRejectedTickRepository,
   storedTradingDecisionEvent,
 } from "./repositories";

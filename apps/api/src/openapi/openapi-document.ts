@@ -6,8 +6,13 @@ export interface OperationSpec {
   readonly summary: string;
   readonly tags: readonly string[];
   readonly request?: { readonly body?: z.ZodType; readonly query?: z.ZodType; readonly params?: z.ZodType };
-  /** Status code -> description and, when there is a body, its schema. */
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+  /**
+   * Status code -> description and, when there is a body, its schema; `contentType` defaults to
+   * JSON (a streamed body names its own, its schema then describing one item).
+   */
+  readonly responses: Readonly<
+    Record<number, { readonly description: string; readonly schema?: z.ZodType; readonly contentType?: string }>
+  >;
 }
 
 /**
@@ -42,7 +47,11 @@ export function buildOpenApiDocument(
           {
             description: response.description,
             ...(response.schema
-              ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
+              ? {
+                  content: {
+                    [response.contentType ?? "application/json"]: { schema: jsonSchema(response.schema, "output") },
+                  },
+                }
               : {}),
           },
         ]),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { errorResponse } from "../rest/v1/common.schemas";
 import { featuresParams, featuresQuery, featuresResponse } from "../rest/v1/features.schemas";
 import { forensicsParams, forensicsResponse } from "../rest/v1/forensics.schemas";
+import { historyLineSchema, historyParams, historyQuery } from "../rest/v1/history.schemas";
 import { predictRequest, predictResponse } from "../rest/v1/predict.schemas";
 import { riskCheckRequest, riskCheckResponse } from "../rest/v1/risk.schemas";
 import type { OperationSpec } from "./openapi-document";
@@ -59,6 +60,31 @@ export const operations: readonly OperationSpec[] = [
       404: { description: "symbol not supported, or no data for it (at that time or version)", schema: errorResponse },
       422: { description: "invalid timeframe or timestamp", schema: errorResponse },
       503: { description: "neither the cache nor the pipeline can serve", schema: errorResponse },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/history/:symbol/:timeframe",
+    summary:
+      "Bars opening in [start, end) and the features known at each bar's end, streamed as NDJSON " +
+      "(application/x-ndjson: one JSON object per line, oldest first; header x-feature-pipeline-version). " +
+      "Computed incrementally from the stored bars by the one feature pipeline (5min and 1hour aggregated " +
+      "from 1min), in pages, so any range streams in constant memory. Errors with a status are answered " +
+      'before the stream starts; a failure mid-stream ends it with a line {"error": {code, message}}.',
+    tags: ["features"],
+    request: { params: historyParams, query: historyQuery },
+    responses: {
+      200: {
+        description: "one line per bar (or a final error line)",
+        schema: historyLineSchema,
+        contentType: "application/x-ndjson",
+      },
+      404: { description: "symbol not supported, or no complete bar in the range", schema: errorResponse },
+      422: {
+        description: "invalid timeframe, or start/end not ISO 8601 date-times with start < end",
+        schema: errorResponse,
+      },
+      503: { description: "the stored bars cannot be read", schema: errorResponse },
     },
   },
   {

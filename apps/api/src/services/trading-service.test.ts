@@ -1,5 +1,4 @@
 import {
-  type Bar,
   bindSpecialist,
   bootstrapModels,
   DecisionEngine,
@@ -40,7 +39,6 @@ const sink: DecisionEventSink = {
 let engine: DecisionEngine;
 let explainer: DecisionExplainer;
 let cache: MemoryFeatureCache;
-let lastBars: Bar[] = [];
 
 const noDatabase = new Proxy({} as Repositories, {
   get: (_target, name) => {
@@ -52,7 +50,6 @@ function service(overrides: Partial<ConstructorParameters<typeof TradingService>
   return new TradingService({
     engine: () => engine,
     explainer: async () => explainer,
-    cache,
     repositories: noDatabase,
     sectors,
     now: () => start + 10 * 60 * 60 * 1000,
@@ -95,8 +92,7 @@ beforeAll(async () => {
   });
   const simulator = new MarketSimulator({ seed: 12, symbols: universe, startTime: start });
   for (let i = 0; i < 120; i++) {
-    lastBars = simulator.nextBars();
-    for (const bar of lastBars) await engine.onBar(bar);
+    for (const bar of simulator.nextBars()) await engine.onBar(bar);
   }
 }, 120_000);
 
@@ -112,32 +108,6 @@ async function apiError(run: () => Promise<unknown> | unknown): Promise<ApiError
 
 describe("TradingService", () => {
   const symbol = universe[0]?.symbol ?? "";
-
-  it("serves the latest feature vector from the cache with the spec's metadata", async () => {
-    const response = await service().features({ symbol, timeframe: "1min" }, {});
-    expect(response.symbol).toBe(symbol);
-    expect(response.metadata).toMatchObject({ cache_hit: true, pipeline_version: "v1.0" });
-    expect(response.features.rsi_14).toBeGreaterThan(0);
-    expect(Date.parse(response.timestamp)).toBe((lastBars[0]?.time ?? 0) + 60_000);
-  });
-
-  it("computes from the pipeline when the cache misses, and says it missed", async () => {
-    const response = await service({ cache: new MemoryFeatureCache({}) }).features({ symbol, timeframe: "1min" }, {});
-    expect(response.metadata.cache_hit).toBe(false);
-    expect(response.features).toEqual((await service().features({ symbol, timeframe: "1min" }, {})).features);
-  });
-
-  it("answers the spec's error codes for features", async () => {
-    expect((await apiError(() => service().features({ symbol: "NOPE", timeframe: "1min" }, {}))).statusCode).toBe(404);
-    expect((await apiError(() => service().features({ symbol, timeframe: "5min" }, {}))).statusCode).toBe(404);
-    expect(
-      (await apiError(() => service().features({ symbol, timeframe: "1min" }, { version: "v9.9" }))).statusCode,
-    ).toBe(404);
-    const early = await apiError(() =>
-      service().features({ symbol, timeframe: "1min" }, { timestamp: new Date(start).toISOString() }),
-    );
-    expect(early.statusCode).toBe(404);
-  });
 
   it("predicts with every field of the spec's response and publishes the decision for forensics", async () => {
     const before = published.length;

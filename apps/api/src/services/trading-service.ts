@@ -3,20 +3,14 @@ import {
   type DecisionEngine,
   type DecisionExplainer,
   type DecisionOutcome,
-  FEATURE_PIPELINE_VERSION,
-  type FeatureCache,
-  type FeatureVector,
   type Logger,
   PredictionUnavailableError,
   type Repositories,
   type RiskValidation,
-  readFeatureVector,
   staticPortfolioView,
-  type Timeframe,
 } from "@tradeops/core";
 import type { z } from "zod";
 import { ApiError } from "../http/api-error";
-import type { featuresResponse } from "../rest/v1/features.schemas";
 import type { forensicsResponse } from "../rest/v1/forensics.schemas";
 import type { predictRequest, predictResponse } from "../rest/v1/predict.schemas";
 import type { riskCheckRequest, riskCheckResponse } from "../rest/v1/risk.schemas";
@@ -27,7 +21,6 @@ export interface TradingServiceDependencies {
   /** The process's decision engine, once the production models are loaded. */
   readonly engine: () => DecisionEngine | undefined;
   readonly explainer: () => Promise<DecisionExplainer>;
-  readonly cache: FeatureCache;
   readonly repositories: Repositories;
   readonly sectors: Readonly<Record<string, string>>;
   readonly now: () => number;
@@ -41,69 +34,10 @@ export interface TradingServiceDependencies {
 export class TradingService {
   constructor(private readonly deps: TradingServiceDependencies) {}
 
-  private knownSymbol(symbol: string): void {
-    if (this.deps.sectors[symbol] === undefined) {
-      throw new ApiError(404, "UNKNOWN_SYMBOL", `symbol ${symbol} is not supported`);
-    }
-  }
-
   private requireEngine(): DecisionEngine {
     const engine = this.deps.engine();
     if (!engine) throw new ApiError(503, "MODELS_UNAVAILABLE", "model serving is not ready yet (models loading)");
     return engine;
-  }
-
-  async features(
-    params: { symbol: string; timeframe: Timeframe },
-    query: { timestamp?: string | undefined; version?: string | undefined },
-  ): Promise<z.input<typeof featuresResponse>> {
-    this.knownSymbol(params.symbol);
-    const version = query.version ?? FEATURE_PIPELINE_VERSION;
-    if (version !== FEATURE_PIPELINE_VERSION) {
-      throw new ApiError(
-        404,
-        "NO_DATA",
-        `feature pipeline version ${version} has no data (current: ${FEATURE_PIPELINE_VERSION})`,
-      );
-    }
-    let cacheHit = true;
-    let vector: FeatureVector | undefined;
-    try {
-      const read = await readFeatureVector(this.deps.cache, params.symbol, params.timeframe, version, {
-        logger: this.deps.logger,
-      });
-      vector = read.status === "hit" ? read.vector : undefined;
-    } catch (error) {
-      // Spec scenario 6: the cache failing must not stop serving; compute from the pipeline's state.
-      this.deps.logger.warn({ err: error }, "feature cache unavailable: serving from the pipeline");
-    }
-    if (vector === undefined) {
-      cacheHit = false;
-      const engine = this.deps.engine();
-      vector = engine && engine.timeframe === params.timeframe ? engine.latestFeatures(params.symbol) : undefined;
-    }
-    if (vector === undefined) {
-      throw new ApiError(404, "NO_DATA", `no ${params.timeframe} features for ${params.symbol} yet`);
-    }
-    if (query.timestamp !== undefined && Date.parse(query.timestamp) < Date.parse(vector.timestamp)) {
-      // The vector known at an earlier time is not retained yet: say so rather than serve a later one.
-      throw new ApiError(
-        404,
-        "NO_DATA",
-        `no ${params.timeframe} features for ${params.symbol} retained as of ${query.timestamp} (latest: ${vector.timestamp})`,
-      );
-    }
-    return {
-      symbol: vector.symbol,
-      timeframe: vector.timeframe,
-      timestamp: vector.timestamp,
-      features: vector.features,
-      metadata: {
-        cache_hit: cacheHit,
-        pipeline_version: vector.version,
-        generated_at: new Date(this.deps.now()).toISOString(),
-      },
-    };
   }
 
   async predict(request: z.output<typeof predictRequest>): Promise<z.input<typeof predictResponse>> {

@@ -1,3 +1,4 @@
+import { dataRouter } from "./routers/data/data.router";
 import { decisionsRouter } from "./routers/decisions/decisions.router";
 import { liveRouter } from "./routers/live/live.router";
 import { systemRouter } from "./routers/system/system.router";
@@ -7,6 +8,7 @@ export const appRouter = router({
   system: systemRouter,
   live: liveRouter,
   decisions: decisionsRouter,
+  data: dataRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import { initTRPC } from "@trpc/server";
+import type { FeatureApiService } from "../services/feature-service";
 import type { LiveFeed } from "../services/live-feed";
 import type { SystemService } from "../services/system-service";
 import type { TradingService } from "../services/trading-service";
@@ -7,6 +8,7 @@ export interface ApiServiceBag {
   readonly system: SystemService;
   readonly live: LiveFeed;
   readonly trading: TradingService;
+  readonly features: FeatureApiService;
   /** The process publisher's backlog, once it exists. */
   readonly publisherStats: () => { degraded: boolean; buffered: number; spilled: number } | undefined;
 }

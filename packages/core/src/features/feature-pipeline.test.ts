@@ -16,12 +16,7 @@ import {
 } from "./feature-pipeline";
 import { type FeatureVector, featureVectorSchema } from "./feature-vector";
 import { captureError } from "./testing/capture-error";
-import { barAt, randomWalkBars } from "./testing/random-walk-bars";
-
-/** Bars of several series merged in time order, as a live feed delivers them. */
-function interleave(series: readonly (readonly Bar[])[]): Bar[] {
-  return series.flat().sort((a, b) => a.time - b.time || a.symbol.localeCompare(b.symbol));
-}
+import { barAt, interleave, randomWalkBars, seededUniform } from "./testing/random-walk-bars";
 
 function rejection(run: () => unknown): BarRejectedError {
   const error = captureError(run);
@@ -44,23 +39,30 @@ describe("SymbolFeatureState", () => {
         symbol: "AAPL",
         timeframe,
         timestamp: end,
-        features: { price: 175.23 },
+        features: { price: 175.23, hl_range: 0 },
         version: FEATURE_PIPELINE_VERSION,
       });
       expect(featureVectorSchema.safeParse(vector).success).toBe(true);
     }
   });
 
-  it("lists only warm features, each from exactly its definition's warm-up on", () => {
+  it("lists only warm features, each from exactly its definition's warm-up on (ranks: never, alone)", () => {
     const bars = randomWalkBars(200, { seed: 3 });
     const state = new SymbolFeatureState("TEST", "1min");
     const vectors = bars.map((bar) => state.update(bar));
     for (const definition of featureDefinitions) {
       const present = vectors.map((v) => definition.name in v.features);
+      if (definition.crossSectional === true) {
+        // A state on its own has no other symbol to rank against.
+        expect(present.some(Boolean), definition.name).toBe(false);
+        continue;
+      }
       expect(present.indexOf(true), definition.name).toBe(definition.warmup - 1);
       expect(present.slice(definition.warmup - 1).every(Boolean), definition.name).toBe(true);
     }
-    expect(Object.keys(vectors[199]?.features ?? {})).toEqual(featureDefinitions.map((d) => d.name));
+    expect(Object.keys(vectors[199]?.features ?? {})).toEqual(
+      featureDefinitions.filter((d) => d.crossSectional !== true).map((d) => d.name),
+    );
   });
 
   it("counts bars, not clock time: a gap changes the timestamps only", () => {
@@ -211,12 +213,113 @@ describe("FeaturePipeline and batchCompute", () => {
     expect(pipeline.latest("SPY", "1min")).toStrictEqual(live.filter((v) => v.symbol === "SPY").at(-1));
   });
 
-  it("keeps series apart: a series computed alone equals its slice of the interleaved run", () => {
+  it("keeps series apart: a series computed alone equals its slice of the interleaved run, ranks aside", () => {
     const together = batchCompute(bars);
+    const withoutRanks = (vector: FeatureVector) => ({
+      ...vector,
+      features: Object.fromEntries(Object.entries(vector.features).filter(([name]) => !name.startsWith("rank_"))),
+    });
     for (const one of series) {
       const first = one[0] as Bar;
       const slice = together.filter((v) => v.symbol === first.symbol && v.timeframe === first.timeframe);
-      expect(batchCompute(one)).toStrictEqual(slice);
+      const alone = batchCompute(one);
+      expect(alone.map(withoutRanks)).toStrictEqual(slice.map(withoutRanks));
+      // Alone there is nobody to rank against; together, every warm bar after the first has ranks.
+      expect(alone.some((v) => "rank_returns_5" in v.features)).toBe(false);
+      expect(slice.at(-1)?.features).toHaveProperty("rank_returns_5");
+    }
+  });
+
+  it("ranks each timeframe's symbols among themselves only", () => {
+    // 5min: AAPL and MSFT only, so each ranks against exactly one other value: 0, ½ or 1.
+    const ranks = batchCompute(bars)
+      .filter((v) => v.timeframe === "5min")
+      .flatMap((v) => (v.features.rank_rsi_14 === undefined ? [] : [v.features.rank_rsi_14]));
+    expect(ranks.length).toBeGreaterThan(200);
+    expect(new Set(ranks)).toEqual(new Set([0, 1]));
+  });
+
+  it("gives the same vectors whatever the order of the bars within a time step", () => {
+    const uniform = seededUniform(77);
+    const shuffled = [...bars]
+      .map((bar) => ({ bar, key: uniform() }))
+      .sort((a, b) => a.bar.time - b.bar.time || a.key - b.key)
+      .map(({ bar }) => bar);
+    expect(shuffled.map((b) => b.symbol)).not.toEqual(bars.map((b) => b.symbol));
+    const byBar = (vectors: FeatureVector[]) =>
+      new Map(vectors.map((v) => [`${v.symbol}/${v.timeframe}/${v.timestamp}`, v]));
+    expect(byBar(batchCompute(shuffled))).toStrictEqual(byBar(batchCompute(bars)));
+  });
+
+  it("gives the same vectors when bars arrive early, except the ranks of the symbols ahead", () => {
+    // AAPL's bars arrive 2 time steps before SPY's, MSFT's 1 step before (a lagging feed for the
+    // others). The laggards (SPY; MSFT on 5min) rank against exactly the values of a sorted
+    // replay: the leaders' previous bars are still in their rings. A symbol ahead of a laggard's
+    // previous bar ranks against an older value of it: causal (see the lookahead test), not the
+    // replay's. Every other feature is per series and does not move at all.
+    const lead: Record<string, number> = { AAPL: 2, MSFT: 1 };
+    const arrival = (bar: Bar) => bar.time - (lead[bar.symbol] ?? 0) * timeframeMs[bar.timeframe];
+    const skewed = [...bars].sort((a, b) => arrival(a) - arrival(b) || a.symbol.localeCompare(b.symbol));
+    const key = (v: FeatureVector) => `${v.symbol}/${v.timeframe}/${v.timestamp}`;
+    const sorted = new Map(batchCompute(bars).map((v) => [key(v), v]));
+    const early = new Map(batchCompute(skewed).map((v) => [key(v), v]));
+    const laggard = (v: FeatureVector) => v.symbol === (v.timeframe === "1min" ? "SPY" : "MSFT");
+    const ranksAside = (v: FeatureVector | undefined) =>
+      Object.entries(v?.features ?? {}).filter(([name]) => !name.startsWith("rank_"));
+    expect(early.size).toBe(sorted.size);
+    let leadersDiffer = 0;
+    for (const [k, vector] of early) {
+      const expected = sorted.get(k);
+      if (laggard(vector)) {
+        expect(vector, k).toStrictEqual(expected);
+      } else {
+        expect(ranksAside(vector), k).toStrictEqual(ranksAside(expected));
+        if (vector.features.rank_returns_5 !== expected?.features.rank_returns_5) leadersDiffer += 1;
+      }
+    }
+    expect(leadersDiffer).toBeGreaterThan(0);
+  });
+
+  it("leaves a symbol out of the others' ranks once it is removed or reset", () => {
+    const pair = interleave([
+      randomWalkBars(40, { symbol: "AAA", seed: 1 }),
+      randomWalkBars(40, { symbol: "BBB", seed: 2 }),
+    ]);
+    const pipeline = new FeaturePipeline();
+    for (const bar of pair.slice(0, 60)) pipeline.update(bar);
+    expect(pipeline.latest("BBB", "1min")?.features).toHaveProperty("rank_returns_5");
+    pipeline.remove("AAA", "1min");
+    expect(pipeline.update(pair[61] as Bar).features).not.toHaveProperty("rank_returns_5");
+    // AAA comes back (afresh): not warm yet, so still no rank for BBB.
+    pipeline.update(pair[62] as Bar);
+    expect(pipeline.update(pair[63] as Bar).features).not.toHaveProperty("rank_returns_5");
+    // A reset state leaves too.
+    const again = new FeaturePipeline();
+    for (const bar of pair.slice(0, 60)) again.update(bar);
+    again.state("AAA", "1min")?.reset();
+    expect(again.update(pair[61] as Bar).features).not.toHaveProperty("rank_returns_5");
+  });
+
+  it("lists a rank from its warm-up once another symbol had a value before, else one bar later", () => {
+    // Three symbols from the same minute: at a symbol's first warm bar the others' values are from
+    // the same minute, which never counts, so ranks start one bar after the own warm-up. A symbol
+    // joining later finds the others warm: its ranks start exactly at its own warm-up.
+    const late = Date.UTC(2025, 9, 21, 13, 30) + 100 * 60_000;
+    const run = batchCompute(
+      interleave([
+        randomWalkBars(240, { symbol: "AAA", seed: 4 }),
+        randomWalkBars(240, { symbol: "BBB", seed: 5 }),
+        randomWalkBars(240, { symbol: "CCC", seed: 6 }),
+        randomWalkBars(130, { symbol: "LATE", seed: 7, startTime: late }),
+      ]),
+    );
+    for (const definition of featureDefinitions) {
+      for (const symbol of ["AAA", "LATE"]) {
+        const present = run.filter((v) => v.symbol === symbol).map((v) => definition.name in v.features);
+        const first = definition.warmup - 1 + (definition.crossSectional === true && symbol === "AAA" ? 1 : 0);
+        expect(present.indexOf(true), `${definition.name} of ${symbol}`).toBe(first);
+        expect(present.slice(first).every(Boolean), `${definition.name} of ${symbol}`).toBe(true);
+      }
     }
   });
 
@@ -228,7 +331,7 @@ describe("FeaturePipeline and batchCompute", () => {
     expect(pipeline.remove("TEST", "1min")).toBe(true);
     expect(pipeline.latest("TEST", "1min")).toBeUndefined();
     // Starts afresh: an earlier bar is no longer out of order.
-    expect(pipeline.update(barAt(0, 10)).features).toEqual({ price: 10 });
+    expect(pipeline.update(barAt(0, 10)).features).toEqual({ price: 10, hl_range: 0 });
   });
 
   it("refuses an inconsistent feature set up front", () => {
@@ -237,19 +340,26 @@ describe("FeaturePipeline and batchCompute", () => {
     expect(() => batchCompute([], { definitions: [] })).toThrow(/at least one/);
   });
 
-  it("runs well past 50,000 bar-updates/s over 200 symbols", () => {
+  it("runs well past 50,000 bar-updates/s over 200 symbols with the full registry", () => {
     const symbols = Array.from({ length: 200 }, (_, i) => `S${i}`);
     const barsPerSymbol = 300;
     const feed = interleave(
       symbols.map((symbol, i) => randomWalkBars(barsPerSymbol, { symbol, seed: 100 + i, startPrice: 20 + i })),
     );
-    const pipeline = new FeaturePipeline();
-    const started = performance.now();
-    for (const bar of feed) pipeline.update(bar);
-    const seconds = (performance.now() - started) / 1_000;
-    const perSecond = feed.length / seconds;
+    const run = () => {
+      const pipeline = new FeaturePipeline();
+      const started = performance.now();
+      for (const bar of feed) pipeline.update(bar);
+      return { pipeline, perSecond: feed.length / ((performance.now() - started) / 1_000) };
+    };
+    // One run to let the JIT compile the hot path, then the better of two measured runs (a
+    // runner busy with other test files slows any one of them).
+    const { pipeline } = run();
+    const perSecond = Math.max(run().perSecond, run().perSecond);
     expect(feed.length).toBe(60_000);
-    // 220,000-500,000/s measured here (2 cores); the floor is the target, with room for a loaded runner.
+    expect(Object.keys(pipeline.latest("S0", "1min")?.features ?? {})).toHaveLength(featureDefinitions.length);
+    // 95,000-110,000/s measured here on an idle core (2-core machine, Node 20); the floor is the
+    // issue's target per worker process.
     expect(perSecond).toBeGreaterThan(50_000);
   });
 });

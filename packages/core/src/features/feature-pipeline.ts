@@ -1,11 +1,13 @@
 import { type Bar, barEndTime, type Timeframe } from "../market/bar";
 import type { BarSource, SourceDefinition, SourceScope } from "./bar-source";
+import { CrossSection, type CrossSectionalQuantity, type CrossSectionSeat } from "./cross-section";
 import {
   assertFeatureSet,
   type FeatureDefinition,
   type FeatureReader,
   featureDefinitions,
 } from "./feature-definitions";
+import { FeatureRecordBuilder } from "./feature-record";
 import type { FeatureVector } from "./feature-vector";
 
 /**
@@ -57,9 +59,28 @@ interface BoundFeature {
   readonly read: FeatureReader;
 }
 
+/** One record builder per feature set, shared by all the series computing it. */
+const recordBuilders = new WeakMap<readonly FeatureDefinition[], FeatureRecordBuilder>();
+
+function recordBuilderFor(definitions: readonly FeatureDefinition[]): FeatureRecordBuilder {
+  let builder = recordBuilders.get(definitions);
+  if (builder === undefined) {
+    builder = new FeatureRecordBuilder(definitions.map((definition) => definition.name));
+    recordBuilders.set(definitions, builder);
+  }
+  return builder;
+}
+
+interface BoundQuantity {
+  /** Position in the cross-section's value arrays. */
+  readonly index: number;
+  readonly read: FeatureReader;
+}
+
 /**
- * Every feature of one (symbol, timeframe), updated bar by bar in O(1) per feature. Bars must
- * come strictly in time order; gaps are fine (indicators count bars, not clock time).
+ * Every feature of one (symbol, timeframe), updated bar by bar in O(1) per feature (cross-sectional
+ * ranks: O(symbols of the timeframe), see `CrossSection`). Bars must come strictly in time order;
+ * gaps are fine (indicators count bars, not clock time).
  */
 export class SymbolFeatureState {
   readonly symbol: string;
@@ -67,29 +88,61 @@ export class SymbolFeatureState {
   readonly version: string;
   readonly #sources: BarSource[] = [];
   readonly #features: BoundFeature[];
+  readonly #quantities: BoundQuantity[] = [];
+  readonly #seat: CrossSectionSeat;
+  readonly #records: FeatureRecordBuilder;
+  /** This bar's values and which are present, reused bar after bar. */
+  readonly #values: Float64Array;
+  readonly #present: Uint8Array;
   #lastTime: number | undefined;
   #barCount = 0;
   #latest: FeatureVector | undefined;
 
-  constructor(symbol: string, timeframe: Timeframe, options: FeaturePipelineOptions = {}) {
+  /**
+   * `seat`: this series' place in the cross-section of its timeframe, which the pipeline shares
+   * among the series it holds. A state made on its own gets a cross-section of its own, where a
+   * rank has no other symbol to rank against and so is always absent.
+   */
+  constructor(
+    symbol: string,
+    timeframe: Timeframe,
+    options: FeaturePipelineOptions = {},
+    seat: CrossSectionSeat = new CrossSection().seat(),
+  ) {
     const definitions = options.definitions ?? featureDefinitions;
     this.version = assertFeatureSet(definitions);
     this.symbol = symbol;
     this.timeframe = timeframe;
+    this.#seat = seat;
     const created = new Map<SourceDefinition<BarSource>, BarSource>();
+    const ranked = new Map<CrossSectionalQuantity, BoundQuantity>();
     const scope: SourceScope = {
       use: <S extends BarSource>(definition: SourceDefinition<S>): S => {
         const existing = created.get(definition);
         // The map is keyed by the definition object that made the source, so its type is exactly S.
         if (existing !== undefined) return existing as S;
-        const source = definition.create();
+        // Sources this one builds on are created (and so pushed, and updated) first.
+        const source = definition.create(scope);
         created.set(definition, source);
         // Creation order is update order, so a source a later one builds on is already updated.
         this.#sources.push(source);
         return source;
       },
+      rank: (quantity: CrossSectionalQuantity) => {
+        let bound = ranked.get(quantity);
+        if (bound === undefined) {
+          bound = { index: seat.section.indexOf(quantity), read: quantity.bind(scope) };
+          ranked.set(quantity, bound);
+          this.#quantities.push(bound);
+        }
+        const index = bound.index;
+        return () => seat.rank(index);
+      },
     };
     this.#features = definitions.map((definition) => ({ name: definition.name, read: definition.bind(scope) }));
+    this.#records = recordBuilderFor(definitions);
+    this.#values = new Float64Array(definitions.length);
+    this.#present = new Uint8Array(definitions.length);
   }
 
   /** Bars taken so far. */
@@ -113,26 +166,48 @@ export class SymbolFeatureState {
     for (const source of this.#sources) source.update(bar);
     this.#lastTime = bar.time;
     this.#barCount += 1;
-    const features: Record<string, number> = {};
-    for (const feature of this.#features) {
+    const end = barEndTime(bar);
+    if (this.#quantities.length > 0) {
+      // Publish this bar's ranked values, then rank them against the other series' earlier ones.
+      const seat = this.#seat;
+      seat.begin(end);
+      for (const quantity of this.#quantities) {
+        const value = quantity.read(bar);
+        // A non-finite value is a defect its own feature reports below; it is no value to rank.
+        seat.set(quantity.index, value !== undefined && Number.isFinite(value) ? value : Number.NaN);
+      }
+      seat.commit();
+    }
+    const features = this.#features;
+    const values = this.#values;
+    const present = this.#present;
+    let count = 0;
+    for (let i = 0; i < features.length; i += 1) {
+      const feature = features[i] as BoundFeature;
       const value = feature.read(bar);
-      if (value === undefined) continue;
+      if (value === undefined) {
+        present[i] = 0;
+        continue;
+      }
       if (!Number.isFinite(value)) throw new FeatureComputationError(feature.name, value, bar);
-      features[feature.name] = value;
+      values[i] = value;
+      present[i] = 1;
+      count += 1;
     }
     this.#latest = {
       symbol: this.symbol,
       timeframe: this.timeframe,
-      timestamp: new Date(barEndTime(bar)).toISOString(),
-      features,
+      timestamp: isoTime(end),
+      features: this.#records.build(values, present, count),
       version: this.version,
     };
     return this.#latest;
   }
 
-  /** Forgets every bar, as if newly created. */
+  /** Forgets every bar, as if newly created (and leaves the cross-section until its next bar). */
   reset(): void {
     for (const source of this.#sources) source.reset();
+    this.#seat.vacate();
     this.#lastTime = undefined;
     this.#barCount = 0;
     this.#latest = undefined;
@@ -155,21 +230,45 @@ export class SymbolFeatureState {
   }
 }
 
+/**
+ * `new Date(time).toISOString()`, remembering the latest answer: every series of a time step
+ * shares one end time, so 200 symbols make one string per step instead of 200.
+ */
+let lastIsoTime = Number.NaN;
+let lastIsoText = "";
+function isoTime(time: number): string {
+  if (time !== lastIsoTime) {
+    lastIsoText = new Date(time).toISOString();
+    lastIsoTime = time;
+  }
+  return lastIsoText;
+}
+
 function invalidField(bar: Bar): string | undefined {
   if (!Number.isSafeInteger(bar.time) || bar.time < 0) return `time ${bar.time} is not a non-negative integer`;
-  for (const field of ["open", "high", "low", "close"] as const) {
-    const price = bar[field];
-    if (!(Number.isFinite(price) && price > 0)) return `${field} ${price} is not a finite positive price`;
-  }
+  // Field by field rather than a loop over their names: this runs for every bar.
+  if (!isPositivePrice(bar.open)) return `open ${bar.open} is not a finite positive price`;
+  if (!isPositivePrice(bar.high)) return `high ${bar.high} is not a finite positive price`;
+  if (!isPositivePrice(bar.low)) return `low ${bar.low} is not a finite positive price`;
+  if (!isPositivePrice(bar.close)) return `close ${bar.close} is not a finite positive price`;
   if (!(Number.isFinite(bar.volume) && bar.volume >= 0)) return `volume ${bar.volume} is not finite and non-negative`;
   return undefined;
 }
 
-/** The states of every (symbol, timeframe) seen, each created on its first bar. */
+function isPositivePrice(price: number): boolean {
+  return Number.isFinite(price) && price > 0;
+}
+
+/**
+ * The states of every (symbol, timeframe) seen, each created on its first bar, and the
+ * cross-section of each timeframe its series rank against (see `CrossSection`).
+ */
 export class FeaturePipeline {
   readonly version: string;
   readonly #options: FeaturePipelineOptions;
   readonly #states = new Map<string, SymbolFeatureState>();
+  readonly #seats = new Map<string, CrossSectionSeat>();
+  readonly #crossSections = new Map<Timeframe, CrossSection>();
 
   constructor(options: FeaturePipelineOptions = {}) {
     this.version = assertFeatureSet(options.definitions ?? featureDefinitions);
@@ -186,10 +285,18 @@ export class FeaturePipeline {
     const key = seriesKey(bar.symbol, bar.timeframe);
     let state = this.#states.get(key);
     if (state === undefined) {
-      state = new SymbolFeatureState(bar.symbol, bar.timeframe, this.#options);
-      // Registered only once its first bar is accepted, so a rejected first bar leaves nothing behind.
+      let crossSection = this.#crossSections.get(bar.timeframe);
+      if (crossSection === undefined) {
+        crossSection = new CrossSection();
+        this.#crossSections.set(bar.timeframe, crossSection);
+      }
+      const seat = crossSection.seat();
+      state = new SymbolFeatureState(bar.symbol, bar.timeframe, this.#options, seat);
+      // Registered only once its first bar is accepted, so a rejected first bar leaves nothing
+      // behind (a seat joins its cross-section only when its first values are published).
       const vector = state.update(bar);
       this.#states.set(key, state);
+      this.#seats.set(key, seat);
       return vector;
     }
     return state.update(bar);
@@ -203,9 +310,12 @@ export class FeaturePipeline {
     return this.state(symbol, timeframe)?.latest();
   }
 
-  /** Drops a series (e.g. a delisted symbol); its next bar starts it afresh. */
+  /** Drops a series (e.g. a delisted symbol), from the cross-section too; its next bar starts it afresh. */
   remove(symbol: string, timeframe: Timeframe): boolean {
-    return this.#states.delete(seriesKey(symbol, timeframe));
+    const key = seriesKey(symbol, timeframe);
+    this.#seats.get(key)?.vacate();
+    this.#seats.delete(key);
+    return this.#states.delete(key);
   }
 }
 
@@ -218,6 +328,8 @@ function seriesKey(symbol: string, timeframe: Timeframe): string {
  * time order), one vector per bar in input order. It is the incremental path replayed, not a
  * second implementation, so history (training, backfill) and live inference cannot disagree by
  * even one rounding. Throws BarRejectedError on the first bar a live pipeline would refuse.
+ * Cross-sectional ranks need the other symbols' bars in the same run, interleaved in time order
+ * (any order within a time step gives the same values); a series run on its own has none.
  */
 export function batchCompute(bars: Iterable<Bar>, options: FeaturePipelineOptions = {}): FeatureVector[] {
   const pipeline = new FeaturePipeline(options);

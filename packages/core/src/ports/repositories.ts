@@ -21,6 +21,21 @@ export interface MarketDataRepository {
   upsertBars(bars: readonly Bar[]): Promise<number>;
   /** Open time (epoch ms) of the latest stored bar of a timeframe, or null when none is stored. */
   latestBarTime(timeframe: Bar["timeframe"]): Promise<number | null>;
+  /**
+   * Bars of one series opening in [from, to) (epoch ms), oldest first, at most `limit` of them (the
+   * earliest): a page of history. The next page starts one millisecond after the last bar's time.
+   */
+  barsBetween(
+    symbol: string,
+    timeframe: Bar["timeframe"],
+    from: number,
+    to: number,
+    options: { readonly limit: number },
+  ): Promise<Bar[]>;
+  /** The latest `count` bars of one series opening strictly before `before` (epoch ms), oldest first. */
+  barsBefore(symbol: string, timeframe: Bar["timeframe"], before: number, count: number): Promise<Bar[]>;
+  /** Whether `symbol` is a registered instrument (stored bars or not). */
+  knownSymbol(symbol: string): Promise<boolean>;
 }
 
 export interface RegimeHistoryRepository {
@@ -112,4 +127,30 @@ export interface Repositories {
   readonly regimes: RegimeHistoryRepository;
   readonly decisions: DecisionRepository;
   readonly models: ModelRegistryRepository;
+  readonly rejectedTicks: RejectedTickRepository;
+}
+
+/** One entry of the market-data dead letter (`rejected_ticks`): input a source set aside, and why. */
+export interface RejectedTickRecord {
+  /** Epoch ms at which the input was received. */
+  readonly receivedAt: number;
+  /** The source kind (`replay`, `websocket`, ...). */
+  readonly source: string;
+  /** Absent when the input was too malformed to name one. */
+  readonly symbol?: string;
+  /** One of `dataRejectionReasons` (`ingest/rejection.ts`). */
+  readonly reason: string;
+  /** The input as received: a JSON value (text that was not JSON is stored as a JSON string). */
+  readonly raw: unknown;
+}
+
+export interface StoredRejectedTick extends RejectedTickRecord {
+  readonly id: string;
+}
+
+export interface RejectedTickRepository {
+  /** Appends a batch in one statement: all of it or nothing. An empty batch writes nothing. */
+  record(entries: readonly RejectedTickRecord[]): Promise<void>;
+  /** The latest `limit` entries, newest first, optionally of one source and/or symbol. */
+  recent(options: { limit: number; source?: string; symbol?: string }): Promise<StoredRejectedTick[]>;
 }

@@ -30,9 +30,24 @@ const pipelineFeatureNames = featureDefinitions.map((definition) => definition.n
  * The specialists' inputs: every pipeline feature but `price`, whose level only tells listings
  * apart. Twelve features keep exact Shapley explanations affordable (2^12 coalitions).
  */
-export const defaultModelFeatureNames: readonly string[] = Object.freeze(
-  pipelineFeatureNames.filter((name) => name !== "price"),
-);
+/**
+ * The specialists' inputs: a fixed subset of the registry, because exact Shapley explanations cost
+ * 2^F model evaluations per decision (12 features: 4,096 coalitions). Changing it retrains models.
+ */
+export const defaultModelFeatureNames: readonly string[] = Object.freeze([
+  "returns_1",
+  "returns_5",
+  "returns_20",
+  "log_return_1",
+  "volatility_20",
+  "rsi_14",
+  "ema_12",
+  "ema_26",
+  "macd",
+  "macd_signal",
+  "macd_histogram",
+  "volume_ratio",
+]);
 
 const regimeFitOptionsSchema = z.object({
   restarts: z.int().min(0).max(100).optional(),

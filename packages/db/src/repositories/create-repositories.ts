@@ -3,6 +3,7 @@ import { PrismaDecisionRepository } from "./decision-repository";
 import { PrismaMarketDataRepository } from "./market-data-repository";
 import { PrismaModelRegistryRepository } from "./model-registry-repository";
 import { PrismaRegimeHistoryRepository } from "./regime-history-repository";
+import { PrismaRejectedTickRepository } from "./rejected-tick-repository";
 import type { Repositories } from "./repository-ports";
 
 /** The database behind the domain's repository ports (`packages/core/src/ports/repositories.ts`). */
@@ -12,5 +13,6 @@ export function createRepositories(prisma: PrismaClient): Repositories {
     regimes: new PrismaRegimeHistoryRepository(prisma),
     decisions: new PrismaDecisionRepository(prisma),
     models: new PrismaModelRegistryRepository(prisma),
+    rejectedTicks: new PrismaRejectedTickRepository(prisma),
   };
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { PrismaClient } from "../generated/prisma/client";
-import type { BarRecord, InstrumentRecord, MarketDataRepository } from "./repository-ports";
+import type { BarRecord, InstrumentRecord, MarketDataRepository, StoredBar } from "./repository-ports";
 
 const instrumentSchema = z.object({
   // The symbols table's own CHECK, so a bad symbol is named here rather than failing the batch.
@@ -90,4 +90,110 @@ export class PrismaMarketDataRepository implements MarketDataRepository {
     });
     return latest ? latest.time.getTime() : null;
   }
+
+  /**
+   * Bars of one series opening in [from, to), oldest first, the earliest `limit` of them. One index
+   * range scan of the primary key (symbol, timeframe, time) in each day partition the range touches.
+   */
+  async barsBetween<T extends BarTimeframe>(
+    symbol: string,
+    timeframe: T,
+    from: number,
+    to: number,
+    options: { readonly limit: number },
+  ): Promise<StoredBar<T>[]> {
+    const query = barsBetweenSchema.parse({ symbol, timeframe, from, to, limit: options.limit });
+    if (query.from >= query.to) return [];
+    const rows = await this.#prisma.$queryRaw<BarRow[]>`
+      SELECT time, open, high, low, close, volume FROM market_bars
+      WHERE symbol = ${query.symbol} AND timeframe = ${query.timeframe}
+        AND time >= ${new Date(query.from)}::timestamptz AND time < ${new Date(query.to)}::timestamptz
+      ORDER BY time
+      LIMIT ${query.limit}`;
+    return rows.map((row) => storedBar(row, symbol, timeframe));
+  }
+
+  /**
+   * The latest `count` bars of one series opening strictly before `before`, oldest first: the
+   * warm-up window of a computation ending there. Read newest first, so the scan stops after
+   * `count` rows however long the history.
+   */
+  async barsBefore<T extends BarTimeframe>(
+    symbol: string,
+    timeframe: T,
+    before: number,
+    count: number,
+  ): Promise<StoredBar<T>[]> {
+    const query = barsBeforeSchema.parse({ symbol, timeframe, before, count });
+    const rows = await this.#prisma.$queryRaw<BarRow[]>`
+      SELECT time, open, high, low, close, volume FROM market_bars
+      WHERE symbol = ${query.symbol} AND timeframe = ${query.timeframe}
+        AND time < ${new Date(query.before)}::timestamptz
+      ORDER BY time DESC
+      LIMIT ${query.count}`;
+    return rows.reverse().map((row) => storedBar(row, symbol, timeframe));
+  }
+
+  /** Whether `symbol` is a registered instrument, with or without stored bars. */
+  async knownSymbol(symbol: string): Promise<boolean> {
+    const found = await this.#prisma.instrument.findUnique({ where: { symbol }, select: { symbol: true } });
+    return found !== null;
+  }
 }
+
+type BarTimeframe = BarRecord["timeframe"];
+
+interface BarRow {
+  readonly time: Date;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
+function storedBar<T extends BarTimeframe>(row: BarRow, symbol: string, timeframe: T): StoredBar<T> {
+  return {
+    symbol,
+    timeframe,
+    time: row.time.getTime(),
+    open: row.open,
+    high: row.high,
+    low: row.low,
+    close: row.close,
+    volume: row.volume,
+  };
+}
+
+/**
+ * The latest instant a query bound may name: the end of year 9999, which PostgreSQL and a
+ * JavaScript Date both represent exactly. A later bound means "no bound" and is clamped to it.
+ */
+const latestQueryTime = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const queryTime = z
+  .number()
+  .int()
+  .nonnegative()
+  .transform((time) => Math.min(time, latestQueryTime));
+
+/** One read of history is bounded, so a caller cannot ask the database for a year of bars at once. */
+const maxBarsPerRead = 100_000;
+
+const seriesQuery = {
+  symbol: z.string().min(1),
+  timeframe: z.enum(["1min", "5min", "1hour", "1day"]),
+};
+
+const barsBetweenSchema = z.object({
+  ...seriesQuery,
+  from: queryTime,
+  to: queryTime,
+  limit: z.number().int().positive().max(maxBarsPerRead),
+});
+
+const barsBeforeSchema = z.object({
+  ...seriesQuery,
+  before: queryTime,
+  count: z.number().int().positive().max(maxBarsPerRead),
+});

@@ -31,6 +31,25 @@ export interface MarketDataRepository {
   upsertInstruments(instruments: readonly InstrumentRecord[]): Promise<void>;
   upsertBars(bars: readonly BarRecord[]): Promise<number>;
   latestBarTime(timeframe: BarRecord["timeframe"]): Promise<number | null>;
+  barsBetween<T extends BarTimeframe>(
+    symbol: string,
+    timeframe: T,
+    from: number,
+    to: number,
+    options: { readonly limit: number },
+  ): Promise<StoredBar<T>[]>;
+  barsBefore<T extends BarTimeframe>(
+    symbol: string,
+    timeframe: T,
+    before: number,
+    count: number,
+  ): Promise<StoredBar<T>[]>;
+  knownSymbol(symbol: string): Promise<boolean>;
+}
+
+/** A bar read back: its timeframe is the one asked for, so core's narrower `Bar` accepts it. */
+export interface StoredBar<T extends BarTimeframe = BarTimeframe> extends BarRecord {
+  readonly timeframe: T;
 }
 
 /** One row of regime_history; `time` is the estimate's epoch-ms time. */
@@ -133,4 +152,24 @@ export interface Repositories {
   readonly regimes: RegimeHistoryRepository;
   readonly decisions: DecisionRepository;
   readonly models: ModelRegistryRepository;
+  readonly rejectedTicks: RejectedTickRepository;
+}
+
+/** One row of rejected_ticks to write; `receivedAt` is epoch ms, `raw` any JSON value. */
+export interface RejectedTickRecord {
+  readonly receivedAt: number;
+  readonly source: string;
+  readonly symbol?: string;
+  readonly reason: string;
+  readonly raw: unknown;
+}
+
+/** A row read back; `id` is the bigserial as a decimal string. */
+export interface StoredRejectedTick extends RejectedTickRecord {
+  readonly id: string;
+}
+
+export interface RejectedTickRepository {
+  record(entries: readonly RejectedTickRecord[]): Promise<void>;
+  recent(options: { limit: number; source?: string; symbol?: string }): Promise<StoredRejectedTick[]>;
 }

@@ -138,4 +138,85 @@ export function marketDataRepositorySuite(createFactory: () => Promise<TestDatab
     expect(await repository().upsertBars(bars)).toBe(4);
     expect((await storedBars("QQQ")).map((row) => row.time)).toEqual(days);
   });
+
+  it("reads a series' bars in [from, to), oldest first, the earliest `limit` of them, page after page", async () => {
+    await repository().upsertInstruments([
+      { symbol: "IBM", name: "IBM", sector: "Technology" },
+      { symbol: "HPQ", name: "HP", sector: "Technology" },
+    ]);
+    // Written newest first, and next to another symbol's and another timeframe's bars, none of which may leak in.
+    const ibm = Array.from({ length: 30 }, (_, i) => bar("IBM", i));
+    await repository().upsertBars([
+      ...[...ibm].reverse(),
+      ...ibm.map((b) => ({ ...b, symbol: "HPQ" })),
+      ...ibm.slice(0, 6).map((b) => ({ ...b, timeframe: "5min" as const, time: start + 5 * (b.time - start) })),
+    ]);
+    const read = (from: number, to: number, limit: number) =>
+      repository().barsBetween("IBM", "1min", start + from * minute, start + to * minute, { limit });
+    expect(await read(3, 7, 100)).toEqual([3, 4, 5, 6].map((i) => bar("IBM", i)));
+    expect(await read(3, 7, 2)).toEqual([3, 4].map((i) => bar("IBM", i)));
+    expect(await read(7, 7, 10)).toEqual([]);
+    expect(await read(9, 3, 10)).toEqual([]);
+    expect(await read(-100, 1_000, 100)).toHaveLength(30);
+    // Paging: each page starts one millisecond after the previous page's last bar.
+    const pages: number[][] = [];
+    let from = start;
+    for (;;) {
+      const page = await repository().barsBetween("IBM", "1min", from, Number.MAX_SAFE_INTEGER, { limit: 8 });
+      if (page.length === 0) break;
+      pages.push(page.map((b) => (b.time - start) / minute));
+      from = (page.at(-1)?.time ?? 0) + 1;
+    }
+    expect(pages.map((page) => page.length)).toEqual([8, 8, 8, 6]);
+    expect(pages.flat()).toEqual(ibm.map((_, i) => i));
+    expect(await repository().barsBetween("IBM", "5min", start, start + 60 * minute, { limit: 10 })).toEqual(
+      ibm.slice(0, 6).map((b) => ({ ...b, timeframe: "5min", time: start + 5 * (b.time - start) })),
+    );
+  });
+
+  it("reads the latest `count` bars opening strictly before a time, oldest first", async () => {
+    await repository().upsertInstruments([{ symbol: "ORCL", name: "Oracle", sector: "Technology" }]);
+    await repository().upsertBars(Array.from({ length: 20 }, (_, i) => bar("ORCL", i)));
+    const before = (time: number, count: number) =>
+      repository().barsBefore("ORCL", "1min", start + time * minute, count);
+    expect(await before(10, 3)).toEqual([7, 8, 9].map((i) => bar("ORCL", i)));
+    // Strictly before: a bar opening exactly at `before` is not part of its window; a millisecond later it is.
+    expect(await repository().barsBefore("ORCL", "1min", start + 10 * minute + 1, 1)).toEqual([bar("ORCL", 10)]);
+    expect(await before(2, 5)).toEqual([bar("ORCL", 0), bar("ORCL", 1)]);
+    expect(await before(0, 5)).toEqual([]);
+    expect(await repository().barsBefore("ORCL", "1min", Number.MAX_SAFE_INTEGER, 2)).toEqual([
+      bar("ORCL", 18),
+      bar("ORCL", 19),
+    ]);
+    expect(await repository().barsBefore("ORCL", "5min", Number.MAX_SAFE_INTEGER, 2)).toEqual([]);
+    expect(await repository().barsBefore("NOPE", "1min", Number.MAX_SAFE_INTEGER, 2)).toEqual([]);
+  });
+
+  it("reads across day partitions in time order", async () => {
+    await repository().upsertInstruments([{ symbol: "DIA", name: "Dow ETF", sector: "Index" }]);
+    const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    // Around two midnights, and far from any partition created ahead of time (the DEFAULT one).
+    const times = [-400, -1, 0, 1].flatMap((day) => [-2, -1, 0, 1].map((m) => today + day * 86_400_000 + m * minute));
+    await repository().upsertBars(times.map((time, i) => ({ ...bar("DIA", i), time })));
+    const all = await repository().barsBetween("DIA", "1min", 0, Number.MAX_SAFE_INTEGER, { limit: 100 });
+    expect(all.map((b) => b.time)).toEqual(times);
+    const window = await repository().barsBefore("DIA", "1min", today + minute, 5);
+    expect(window.map((b) => b.time)).toEqual(times.slice(6, 11));
+  });
+
+  it("knows the registered instruments, with or without bars", async () => {
+    await repository().upsertInstruments([{ symbol: "T", name: "AT&T", sector: "Telecom" }]);
+    expect(await repository().knownSymbol("T")).toBe(true);
+    expect(await repository().knownSymbol("XYZW")).toBe(false);
+    expect(await repository().knownSymbol("t")).toBe(false);
+  });
+
+  it("refuses a read it cannot answer sensibly", async () => {
+    await expect(repository().barsBefore("IBM", "1min", start, 0)).rejects.toThrow(/count/);
+    await expect(repository().barsBetween("IBM", "1min", start, start + minute, { limit: 100_001 })).rejects.toThrow(
+      /limit/,
+    );
+    await expect(repository().barsBetween("IBM", "1min", -1, start, { limit: 1 })).rejects.toThrow(/from/);
+    await expect(repository().barsBefore("IBM", "1min", 1.5, 1)).rejects.toThrow(/before/);
+  });
 }

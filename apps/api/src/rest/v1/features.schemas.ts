@@ -7,10 +7,15 @@ export const featuresParams = z.object({
   timeframe: z.enum(timeframes, { error: `timeframe must be one of ${timeframes.join(", ")}` }),
 });
 
+/** An ISO 8601 date-time with its offset, from 1970 on (bars are stamped in epoch milliseconds). */
+export function isoInstant(name: string) {
+  return z.iso
+    .datetime({ offset: true, error: `${name} must be an ISO 8601 date-time, e.g. 2025-10-21T14:30:00Z` })
+    .refine((value) => Date.parse(value) >= 0, `${name} must not be before 1970-01-01T00:00:00Z`);
+}
+
 export const featuresQuery = z.object({
-  timestamp: z.iso
-    .datetime({ offset: true, error: "timestamp must be an ISO 8601 date-time, e.g. 2025-10-21T14:30:00Z" })
-    .optional(),
+  timestamp: isoInstant("timestamp").optional(),
   version: z
     .string()
     .regex(/^v\d+(\.\d+)*$/, "version must look like v1.0")

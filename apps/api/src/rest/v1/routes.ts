@@ -1,9 +1,12 @@
+import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { z } from "zod";
 import { ApiError } from "../../http/api-error";
+import type { FeatureApiService } from "../../services/feature-service";
 import type { TradingService } from "../../services/trading-service";
 import { featuresParams, featuresQuery } from "./features.schemas";
 import { forensicsParams } from "./forensics.schemas";
+import { historyQuery } from "./history.schemas";
 import { predictRequest } from "./predict.schemas";
 import { riskCheckRequest } from "./risk.schemas";
 
@@ -19,16 +22,37 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, status: number, w
   );
 }
 
+/** A series' path parameters: an impossible symbol is the spec's 404, a bad timeframe its 422. */
+function seriesParams(raw: unknown) {
+  const symbol = (raw as { symbol?: unknown } | undefined)?.symbol;
+  if (!featuresParams.shape.symbol.safeParse(symbol).success) {
+    throw new ApiError(404, "UNKNOWN_SYMBOL", `symbol ${String(symbol)} is not supported`);
+  }
+  return parse(featuresParams, raw, 422, "path");
+}
+
 /** The spec's public REST endpoints for execution engines (see the OpenAPI document). */
-export function registerRestV1(app: FastifyInstance, trading: TradingService) {
+export function registerRestV1(
+  app: FastifyInstance,
+  services: { readonly trading: TradingService; readonly features: FeatureApiService },
+) {
+  const { trading, features } = services;
   app.get("/api/v1/features/:symbol/:timeframe", async (request) => {
-    const raw = request.params as { symbol?: string; timeframe?: string };
-    // An unknown symbol is 404 and a bad timeframe or timestamp 422, as the spec assigns them.
-    const symbolOk = featuresParams.shape.symbol.safeParse(raw.symbol).success;
-    if (!symbolOk) throw new ApiError(404, "UNKNOWN_SYMBOL", `symbol ${String(raw.symbol)} is not supported`);
-    const params = parse(featuresParams, raw, 422, "path");
+    const params = seriesParams(request.params);
     const query = parse(featuresQuery, request.query, 422, "query");
-    return trading.features(params, query);
+    return features.features(params, query);
+  });
+
+  // Bars and features between two times as NDJSON, streamed: a year of 1-minute bars never sits
+  // in memory. Everything that can fail with a status fails before the first byte is sent.
+  app.get("/api/v1/history/:symbol/:timeframe", async (request, reply) => {
+    const params = seriesParams(request.params);
+    const query = parse(historyQuery, request.query, 422, "query");
+    const lines = await features.openHistory(params, query);
+    return reply
+      .type("application/x-ndjson")
+      .header("x-feature-pipeline-version", features.pipelineVersion)
+      .send(Readable.from(lines));
   });
 
   app.post("/api/v1/predict", async (request) => {

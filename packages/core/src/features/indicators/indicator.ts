@@ -18,6 +18,15 @@ export interface Indicator<In, Out> {
   reset(): void;
 }
 
+/** The fields of a bar an indicator reading more than one price may use (a Bar is one). */
+export interface OhlcvInput {
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+}
+
 /**
  * An input an indicator cannot take (NaN, ±Infinity, a non-positive price...). Thrown before any
  * state changes, so the indicator carries on as if the input never came.
@@ -36,6 +45,20 @@ export class IndicatorInputError extends Error {
 
 export function assertFiniteInput(indicator: string, x: number): void {
   if (!Number.isFinite(x)) throw new IndicatorInputError(indicator, x, "a finite number");
+}
+
+/** Checks every named field of a multi-field input is finite; the error names the field. */
+export function assertFiniteFields(
+  indicator: string,
+  input: Partial<OhlcvInput>,
+  fields: readonly (keyof OhlcvInput)[],
+): void {
+  for (const field of fields) {
+    const x = input[field];
+    if (typeof x !== "number" || !Number.isFinite(x)) {
+      throw new IndicatorInputError(indicator, Number(x), `a finite ${field}`);
+    }
+  }
 }
 
 export function assertPositiveInput(indicator: string, x: number): void {

@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createInterface } from "node:readline";
+
+const root = resolve(import.meta.dirname, "..", "..");
+
+export interface RunningPlatform {
+  readonly apiUrl: string;
+  stop(): Promise<void>;
+}
+
+function started(
+  child: ChildProcess,
+  name: string,
+  ready: (line: string) => boolean,
+  timeoutMs: number,
+): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} not ready within ${timeoutMs / 1000} s`)), timeoutMs);
+    const lines = createInterface({ input: child.stdout ?? process.stdin });
+    lines.on("line", (line) => {
+      if (ready(line)) {
+        clearTimeout(timer);
+        resolvePromise();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code} during start-up`));
+    });
+  });
+}
+
+function stopped(child: ChildProcess): Promise<void> {
+  return new Promise((resolvePromise) => {
+    if (child.exitCode !== null) return resolvePromise();
+    child.once("exit", () => resolvePromise());
+    child.kill("SIGTERM");
+  });
+}
+
+/**
+ * The API on embedded PostgreSQL, every role in-process (the decision path feeding the feature
+ * cache), from a fresh data folder. `env` adds variables, e.g. REDIS_URL for the Redis-backed cache.
+ */
+export async function startPlatform(options: {
+  apiPort: number;
+  pgPort: number;
+  env?: Record<string, string>;
+}): Promise<RunningPlatform> {
+  const data = mkdtempSync(join(tmpdir(), "tradeops-bench-"));
+  const postgres = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "packages/db/src/embedded-postgres-main.ts"),
+      "--data-dir",
+      join(data, "pg"),
+      "--port",
+      String(options.pgPort),
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await started(postgres, "postgres", (line) => line.includes('"ready":true'), 60_000);
+  const api = spawn(process.execPath, ["--import", "tsx", join(root, "apps/api/src/main.ts")], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "inherit"],
+    env: {
+      ...process.env,
+      DATABASE_URL: `postgresql://postgres@127.0.0.1:${options.pgPort}/postgres`,
+      API_PORT: String(options.apiPort),
+      MODEL_STORE_DIR: join(data, "models"),
+      EVENT_SPILL_DIR: join(data, "spill"),
+      LOG_LEVEL: "warn",
+      ...options.env,
+    },
+  });
+  api.stdout?.resume();
+  const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const ok = await fetch(`${apiUrl}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline || api.exitCode !== null) throw new Error("API did not become ready");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    apiUrl,
+    async stop() {
+      await stopped(api);
+      await stopped(postgres);
+    },
+  };
+}
+
+/** Waits until the feature endpoint serves `symbol` from the cache (the decision path has run). */
+export async function waitForCachedFeatures(apiUrl: string, timeoutMs = 180_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const snapshot = (await fetch(`${apiUrl}/trpc/live.snapshot`).then(
+      (r) => r.json(),
+      () => undefined,
+    )) as { result?: { data?: { symbols?: string[] } } } | undefined;
+    const symbol = snapshot?.result?.data?.symbols?.[0];
+    if (symbol) {
+      const body = (await fetch(`${apiUrl}/api/v1/features/${symbol}/1min`).then(
+        (r) => r.json(),
+        () => undefined,
+      )) as { metadata?: { cache_hit?: boolean } } | undefined;
+      if (body?.metadata?.cache_hit) return symbol;
+    }
+    if (Date.now() > deadline) throw new Error("no cached features within the timeout");
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
