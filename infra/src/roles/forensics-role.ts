@@ -1,5 +1,6 @@
-import { DecisionExplainer, decisionsExplainedTopic, tradingDecisionsTopic } from "@tradeops/core";
+import { decisionsExplainedTopic, tradingDecisionsTopic } from "@tradeops/core";
 import { deferredStart } from "./deferred-start";
+import { ExplainerThread } from "./explainer-pool";
 import type { WorkerRole } from "./worker-role";
 
 /**
@@ -10,18 +11,11 @@ import type { WorkerRole } from "./worker-role";
 export const forensicsRole: WorkerRole = {
   name: "forensics",
   description: "SHAP explanations and the audit trail of every decision.",
-  async start({ resources, database, services, logger }) {
+  async start({ env, resources, database, services, logger }) {
     return deferredStart("forensics", logger, async () => {
-      const models = await services.productionModels();
-      const explainer = new DecisionExplainer({
-        specialists: models.specialists.map((s) => ({
-          name: s.name,
-          version: s.version,
-          model: s.model,
-          featureNames: s.featureNames,
-        })),
-        background: models.background,
-      });
+      // Waits for first-start training, then explains on a worker thread off the event loop.
+      await services.productionModels();
+      const explainer = await ExplainerThread.start({ env, database });
       const publisher = await services.publisher();
       const subscription = await resources.bus.subscribe({
         topic: tradingDecisionsTopic,
@@ -46,7 +40,12 @@ export const forensicsRole: WorkerRole = {
           ]);
         },
       });
-      return { stop: () => subscription.stop() };
+      return {
+        async stop() {
+          await subscription.stop();
+          await explainer.close();
+        },
+      };
     });
   },
 };
