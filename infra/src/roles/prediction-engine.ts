@@ -1,14 +1,18 @@
 import {
   type DecisionEngine,
   type DecisionEventSink,
+  defaultUniverse,
   type Logger,
   marketBarsTopic,
   type OutgoingEvent,
+  Portfolio,
+  riskMetricWindows,
+  sectorMap,
   type TopicDefinition,
   type TopicInput,
   tradingDecisionsTopic,
 } from "@tradeops/core";
-import { createDecisionEngine } from "./decision-engine-factory";
+import { createDecisionEngine, createRiskGate } from "./decision-engine-factory";
 import type { RoleContext } from "./worker-role";
 
 /**
@@ -38,14 +42,29 @@ export function startPredictionEngine(context: RoleContext): {
 } {
   let engine: DecisionEngine | undefined;
   let stopSubscription: (() => Promise<void>) | undefined;
+  let unfollow: (() => void) | undefined;
   const logger: Logger = context.logger.child({ component: "prediction-engine" });
   const starting = (async () => {
     const models = await context.services.productionModels();
+    // A paper copy of the portfolio whose gate follows the portfolio's risk controls, so predictions
+    // see the limits and trading state in force; it approves nothing for the live portfolio.
+    const controls = await context.services.riskControls();
+    const portfolio = new Portfolio({
+      startingCash: context.env.PORTFOLIO_STARTING_CASH,
+      sectors: sectorMap(defaultUniverse(context.env.SIM_SYMBOLS)),
+    });
+    const risk = createRiskGate(
+      portfolio,
+      controls,
+      riskMetricWindows({ intervalMs: 60_000 }).returns,
+      context.resources.clock,
+    );
+    unfollow = risk.unfollow;
     const built = createDecisionEngine(
       { ...context, logger },
       models,
       apiDecisionsOnly(await context.services.publisher()),
-      { auditExecutions: false },
+      { auditExecutions: false, portfolio, gate: risk.gate },
     );
     const subscription = await context.resources.bus.subscribe({
       topic: marketBarsTopic,
@@ -63,6 +82,7 @@ export function startPredictionEngine(context: RoleContext): {
     async stop() {
       await starting;
       await stopSubscription?.();
+      unfollow?.();
     },
   };
 }

@@ -3,10 +3,14 @@ import { join, resolve } from "node:path";
 import {
   BufferedPublisher,
   type DecisionEngine,
+  type LiveRiskGate,
   type Logger,
   loadProductionModels,
   type ProductionModels,
   type Repositories,
+  RiskControls,
+  riskControlsTopic,
+  type Subscription,
 } from "@tradeops/core";
 import { OnnxModelRuntime } from "../onnx/onnx-model-runtime";
 import { FsEventSpill } from "../spill/fs-event-spill";
@@ -15,8 +19,9 @@ import type { RuntimeEnv } from "./runtime-env";
 
 /**
  * The expensive things a process builds once and its roles share: the ONNX runtime, the buffered
- * publisher, the loaded production models, and (where the decisions role runs) the decision
- * engine, which the API reuses for POST /api/v1/predict in the same process.
+ * publisher, the loaded production models, the portfolio's risk controls, and (where the
+ * decisions role runs) the decision engine and the live portfolio's pre-trade gate, which the API
+ * reuses for POST /api/v1/predict and /risk/check in the same process.
  */
 export class ProcessServices {
   readonly runtime: OnnxModelRuntime;
@@ -26,6 +31,10 @@ export class ProcessServices {
   #startedPublisher: BufferedPublisher | undefined;
   #models: Promise<ProductionModels> | undefined;
   #engine: DecisionEngine | undefined;
+  #riskGate: LiveRiskGate | undefined;
+  #controls: Promise<RiskControls> | undefined;
+  #controlsSubscription: Subscription | undefined;
+  #controlsRefresh: ReturnType<typeof setInterval> | undefined;
   #closed = false;
 
   constructor(
@@ -37,6 +46,8 @@ export class ProcessServices {
       /** Where this process's spill lives, below EVENT_SPILL_DIR (one folder per process kind). */
       spillName: string;
       modelPollMs?: number;
+      /** How often the risk controls are re-read from the database, behind the topic; default 5 s. */
+      riskControlsRefreshMs?: number;
     },
   ) {
     this.runtime = new OnnxModelRuntime({
@@ -106,6 +117,66 @@ export class ProcessServices {
     this.#engine = engine;
   }
 
+  /**
+   * The live portfolio's pre-trade gate, in the process that is its single writer (the one whose
+   * decisions role holds the portfolio's lease); undefined elsewhere.
+   */
+  get riskGate(): LiveRiskGate | undefined {
+    return this.#riskGate;
+  }
+
+  set riskGate(gate: LiveRiskGate | undefined) {
+    this.#riskGate = gate;
+  }
+
+  /**
+   * The portfolio's risk controls (limits, trading state) in this process, loaded from the
+   * database before first use (defaults stored on first use) and kept current: every change is
+   * applied from `risk.controls.v1` (a consumer group of this process's own, so every process sees
+   * every change) and re-read from the database every few seconds in case an event was missed.
+   */
+  riskControls(): Promise<RiskControls> {
+    this.#controls ??= (async () => {
+      const { env, resources, repositories, logger } = this.options;
+      await repositories.portfolios.ensurePortfolio({
+        id: env.PORTFOLIO_ID,
+        name: env.PORTFOLIO_ID,
+        initialCapital: env.PORTFOLIO_STARTING_CASH,
+      });
+      const controls = new RiskControls({
+        portfolioId: env.PORTFOLIO_ID,
+        repository: repositories.riskControls,
+        clock: resources.clock,
+        logger: logger.child({ component: "risk-controls" }),
+        announce: (event) => resources.bus.publish(riskControlsTopic, [{ key: event.portfolio_id, payload: event }]),
+      });
+      // Subscribed before loading: a change made in between is applied from the topic.
+      this.#controlsSubscription = await resources.bus.subscribe({
+        topic: riskControlsTopic,
+        groupId: `risk-controls-${this.instanceId}`,
+        handler: async ({ payload }) => {
+          if (controls.apply(payload)) {
+            logger.info(
+              { portfolio: payload.portfolio_id, change: payload.change, state: payload.trading_state.state },
+              "risk controls changed",
+            );
+          }
+        },
+      });
+      await controls.load();
+      this.#controlsRefresh = setInterval(() => {
+        controls.load().catch((error: unknown) => logger.warn({ err: error }, "risk controls refresh failed"));
+      }, this.options.riskControlsRefreshMs ?? 5_000);
+      this.#controlsRefresh.unref();
+      logger.info(
+        { portfolio: env.PORTFOLIO_ID, limitsVersion: controls.limits.version, state: controls.tradingState.state },
+        "risk controls loaded",
+      );
+      return controls;
+    })();
+    return this.#controls;
+  }
+
   /** Stops waiting for models that may never come (first-start training failed), so roles can stop. */
   beginShutdown(): void {
     this.#closed = true;
@@ -114,6 +185,8 @@ export class ProcessServices {
   /** Flushes the publisher (spilling what the bus will not take) and releases the models. */
   async close(): Promise<void> {
     this.#closed = true;
+    clearInterval(this.#controlsRefresh);
+    await this.#controlsSubscription?.stop();
     if (this.#publisher) await (await this.#publisher).close();
     if (this.#models) {
       const models = await this.#models.catch(() => undefined);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { singleStrategyWeights } from "../meta/strategy-weights";
 import { staticPortfolioView } from "../risk/portfolio";
-import { checkTrade } from "../risk/risk-check";
+import { checkPreTrade } from "../risk/pre-trade-check";
+import { defaultRiskLimitSet } from "../risk/risk-limits";
 import { blendProbabilities, type DecideInput, decide, decisionPolicySchema } from "./decide";
 import type { SpecialistProbabilities } from "./specialist-scoring";
 
@@ -24,7 +25,11 @@ function riskCheckWith(held: number, dayOpen = 100_000): DecideInput["riskCheck"
     day_open_value: dayOpen,
     positions: held > 0 ? { XXX: { quantity: held, current_price: 40 } } : {},
   });
-  return (side, quantity) => checkTrade(view, { symbol: "XXX", side, quantity, price: 40 });
+  return (side, quantity) =>
+    checkPreTrade(view, { symbol: "XXX", side, quantity, price: 40 }, defaultRiskLimitSet, {
+      tradingState: "ACTIVE",
+      lastPrice: 40,
+    });
 }
 
 describe("blendProbabilities", () => {
@@ -79,7 +84,7 @@ describe("decide", () => {
     expect(decision.cutFrom?.approved).toBe(false);
     expect(decision.cutFrom?.rejection_reasons.map((r) => r.code)).toEqual(["CONCENTRATION_LIMIT"]);
     expect(decision.riskValidation?.approved).toBe(true);
-    expect(decision.riskValidation?.position_after_trade.quantity).toBe(625);
+    expect(decision.riskValidation?.risk_assessment.position_after_trade.quantity).toBe(625);
   });
 
   it("turns a trade the risk check refuses entirely into HOLD 0, keeping the refusal", () => {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { StrategyWeights } from "../meta/strategy-weights";
 import { specialistNames } from "../models/specialist";
 import type { TradeSide } from "../risk/portfolio";
-import type { RiskValidation } from "../risk/risk-check";
+import type { PreTradeResult } from "../risk/pre-trade-check";
 import type { ClassProbabilities, SpecialistProbabilities } from "./specialist-scoring";
 
 export const decisionPolicySchema = z.object({
@@ -31,7 +31,13 @@ export type HoldReason =
   /** The risk check allows none of the trade. */
   | "risk_rejected";
 
-export interface DecideInput {
+/** What the decision reads of a pre-trade check: `PreTradeResult` (the gate) or v1's `RiskValidation`. */
+export interface RiskVerdict {
+  readonly approved: boolean;
+  readonly allowed_quantity: number;
+}
+
+export interface DecideInput<V extends RiskVerdict = PreTradeResult> {
   readonly probabilities: SpecialistProbabilities;
   readonly weights: StrategyWeights;
   /** The price the trade would be sized at (the last close). */
@@ -41,13 +47,13 @@ export interface DecideInput {
   readonly heldQuantity: number;
   readonly policy?: DecisionPolicy;
   /**
-   * The pre-trade risk check of `quantity` shares (see `checkTrade`), or absent to decide without
-   * one (the API's `risk_check: false`).
+   * The pre-trade risk check of `quantity` shares (the gate's `check`), or absent to decide
+   * without one (the API's `risk_check: false`).
    */
-  readonly riskCheck?: (side: TradeSide, quantity: number) => RiskValidation;
+  readonly riskCheck?: (side: TradeSide, quantity: number) => V;
 }
 
-export interface Decision {
+export interface Decision<V extends RiskVerdict = PreTradeResult> {
   readonly action: DecisionAction;
   /** Whole shares; 0 for HOLD. */
   readonly quantity: number;
@@ -66,9 +72,9 @@ export interface Decision {
    * The risk check of the trade made (after a cut to `allowed_quantity`, approved), or of the
    * trade refused when the check allowed nothing; null when no trade was proposed or no check ran.
    */
-  readonly riskValidation: RiskValidation | null;
+  readonly riskValidation: V | null;
   /** The check of the sized trade when it had to be cut to `allowed_quantity`. */
-  readonly cutFrom: RiskValidation | null;
+  readonly cutFrom: V | null;
 }
 
 /** P̄(c) = Σ_k w_k · P_k(c) over the specialists. */
@@ -108,7 +114,7 @@ const clamp = (x: number, low: number, high: number): number => Math.min(high, M
  *   size); when nothing is allowed it becomes HOLD, quantity 0, with the refusal kept
  *   (`risk_rejected`).
  */
-export function decide(input: DecideInput): Decision {
+export function decide<V extends RiskVerdict = PreTradeResult>(input: DecideInput<V>): Decision<V> {
   const policy = input.policy ?? defaultDecisionPolicy;
   const { price, totalValue, heldQuantity } = input;
   if (!(Number.isFinite(price) && price > 0)) throw new RangeError(`price must be finite and positive, got ${price}`);
@@ -119,7 +125,7 @@ export function decide(input: DecideInput): Decision {
     clamp(action === "BUY" ? blended.buy : action === "SELL" ? blended.sell : blended.hold, 0, 1);
   const signal: DecisionAction = score > policy.buyThreshold ? "BUY" : score < -policy.sellThreshold ? "SELL" : "HOLD";
   const base = { score, blended, signal };
-  const hold = (reason: HoldReason, sizedQuantity = 0, riskValidation: RiskValidation | null = null): Decision => ({
+  const hold = (reason: HoldReason, sizedQuantity = 0, riskValidation: V | null = null): Decision<V> => ({
     ...base,
     action: "HOLD",
     quantity: 0,

@@ -1,10 +1,10 @@
 import { toRegimeEstimateEvent } from "../events/regime-estimate-event";
-import { marketRegimesTopic, riskPortfolioTopic, tradingDecisionsTopic } from "../events/topics";
+import { marketRegimesTopic, riskAlertsTopic, riskPortfolioTopic, tradingDecisionsTopic } from "../events/topics";
 import type { TradingDecisionEvent } from "../events/trading-decision";
 import { writeFeatureVector } from "../features/feature-cache-entry";
 import { BarRejectedError, FeatureComputationError, FeaturePipeline } from "../features/feature-pipeline";
 import type { FeatureVector } from "../features/feature-vector";
-import { type Bar, barEndTime, type Timeframe } from "../market/bar";
+import { type Bar, barEndTime, type Timeframe, timeframeMs } from "../market/bar";
 import type { MetaController } from "../meta/meta-controller";
 import { type MetaControllerHealth, MetaControllerMonitor } from "../meta/meta-controller-monitor";
 import { SpecialistPerformance } from "../meta/specialist-performance";
@@ -21,10 +21,18 @@ import type { OutgoingEvent, TopicDefinition, TopicInput } from "../ports/event-
 import type { FeatureCache } from "../ports/feature-cache";
 import type { Logger } from "../ports/logger";
 import type { RegimeDetector, RegimeEstimate } from "../regime/regime-detector";
-import type { Portfolio } from "../risk/portfolio";
-import { checkTrade, defaultRiskLimits, type RiskLimits, type RiskValidation } from "../risk/risk-check";
-import { riskState } from "../risk/risk-state";
+import type { Portfolio, TradeSide } from "../risk/portfolio";
+import type { PreTradeResult } from "../risk/pre-trade-check";
+import type { Reservation } from "../risk/reservations";
+import { ReturnsWindow } from "../risk/returns-window";
+import type { RiskLimits } from "../risk/risk-check";
+import { defaultRiskLimitSet, type RiskLimitSet } from "../risk/risk-limits";
 import { type ExecutionRecord, SimulatedExecution } from "../risk/simulated-execution";
+import { initialTradingState } from "../risk/trading-state";
+import { LiveRiskGate } from "../risk-control/live-risk-gate";
+import { MarketRiskModel } from "../risk-control/market-risk-model";
+import { RiskAlertMonitor } from "../risk-control/risk-alert-monitor";
+import { riskStateEvent } from "../risk-control/risk-state-event";
 import { type Decision, type DecisionPolicy, decide, decisionPolicySchema } from "./decide";
 import type { DecisionEventSink } from "./decision-event-sink";
 import { regimeObservation } from "./regime-observation";
@@ -49,9 +57,15 @@ export interface DecisionEngineResources {
   readonly regimeDetector: RegimeDetector;
   readonly metaController: MetaController;
   readonly portfolio: Portfolio;
+  /**
+   * The portfolio's pre-trade gate (limits, trading state, throttle, duplicates, reservations),
+   * over `portfolio`. Default: a gate of the default limits, ACTIVE, with a week of returns for
+   * its VaR estimator.
+   */
+  readonly gate?: LiveRiskGate;
   /** A new UUID per decision: `crypto.randomUUID` live, `seededDecisionIds(prng)` in replays and tests. */
   readonly newDecisionId: () => string;
-  /** Default: fills at the next open with 1 bp of slippage under the engine's risk limits. */
+  /** Default: fills at the next open with 1 bp of slippage, cut at the fill to the gate's limits then. */
   readonly execution?: SimulatedExecution;
   /** Default: 100 outputs, rollback beyond 10% corrected. */
   readonly monitor?: MetaControllerMonitor;
@@ -64,7 +78,10 @@ export interface DecisionEngineResources {
   readonly stopwatch?: () => number;
   /** The dead-letter hook: a bar the pipeline refused (nothing was updated). */
   readonly onRejectedBar?: (bar: Bar, error: BarRejectedError) => void;
-  /** Every simulated execution (fill, partial fill or cancellation), e.g. for the audit trail. */
+  /**
+   * Every simulated execution (fill, partial fill or cancellation), called in the step that
+   * books it: the fill journal and the audit trail.
+   */
   readonly onExecution?: (record: ExecutionRecord) => void;
 }
 
@@ -75,7 +92,6 @@ export interface DecisionEngineOptions {
   readonly portfolioId: string;
   /** Thresholds and sizing; defaults θ_buy = θ_sell = 0.15, target 10% of total value. */
   readonly policy?: Partial<DecisionPolicy>;
-  readonly riskLimits?: RiskLimits;
   /**
    * Decide (and publish) on every Nth scored bar of a symbol; default 1, every bar. Scoring (and
    * so the specialists' performance) still happens every bar.
@@ -113,7 +129,7 @@ export interface DecisionOutcome {
   readonly modelVersions: Readonly<Record<SpecialistName, string>>;
   /** `name@version` of the specialist with the largest weight: the spec's single `model_version`. */
   readonly modelVersion: string;
-  readonly riskValidation: RiskValidation | null;
+  readonly riskValidation: PreTradeResult | null;
   /** The feature vector decided on. */
   readonly features: FeatureVector;
   readonly processingTimeMs: number;
@@ -165,6 +181,8 @@ interface DecideContext {
   readonly riskCheck: boolean;
   readonly strategyOverride: SpecialistName | null;
   readonly started: number;
+  /** Reserve the approval (an order follows) or only preview the check (the API's predict). */
+  readonly reserve: boolean;
 }
 
 /**
@@ -186,14 +204,17 @@ export class DecisionEngine {
   readonly timeframe: Timeframe;
   readonly portfolioId: string;
   readonly policy: DecisionPolicy;
-  readonly riskLimits: RiskLimits;
   readonly decisionEveryBars: number;
+  readonly gate: LiveRiskGate;
   readonly #r: DecisionEngineResources;
   readonly #pipeline: FeaturePipeline;
   readonly #execution: SimulatedExecution;
   readonly #monitor: MetaControllerMonitor;
   readonly #stopwatch: () => number;
   readonly #performanceWindow: number;
+  readonly #alerts: RiskAlertMonitor;
+  /** Decision id → the reservation its order holds in the gate until it fills. */
+  readonly #orderReservations = new Map<string, string>();
   readonly #symbols = new Map<string, SymbolState>();
   readonly #modelVersions: Readonly<Record<SpecialistName, string>>;
   #metaController: MetaController;
@@ -210,11 +231,23 @@ export class DecisionEngine {
     this.timeframe = options.timeframe;
     this.portfolioId = options.portfolioId;
     this.policy = Object.freeze(decisionPolicySchema.parse(options.policy ?? {}));
-    this.riskLimits = options.riskLimits ?? defaultRiskLimits;
     this.decisionEveryBars = every;
     this.#r = resources;
+    const barMs = timeframeMs[options.timeframe];
+    this.gate =
+      resources.gate ??
+      new LiveRiskGate({
+        portfolio: resources.portfolio,
+        limits: defaultRiskLimitSet,
+        tradingState: initialTradingState(options.portfolioId, resources.clock.now()),
+        clock: resources.clock,
+        market: new MarketRiskModel(new ReturnsWindow({ intervalMs: barMs, capacity: 5 * 390 })),
+        // An order fills at the next bar: its reservation must outlive one bar interval.
+        reservationTtlMs: Math.max(30_000, 3 * barMs),
+      });
     this.#pipeline = resources.pipeline ?? new FeaturePipeline();
-    this.#execution = resources.execution ?? new SimulatedExecution({ limits: this.riskLimits });
+    this.#execution = resources.execution ?? new SimulatedExecution({ limits: fillLimits(() => this.gate.limits) });
+    this.#alerts = new RiskAlertMonitor(options.portfolioId);
     this.#monitor = resources.monitor ?? new MetaControllerMonitor({ logger: resources.logger });
     this.#stopwatch = resources.stopwatch ?? (() => resources.clock.now());
     this.#performanceWindow = options.performanceWindow ?? 390;
@@ -235,6 +268,16 @@ export class DecisionEngine {
   /** The live portfolio the engine checks and fills against (for the API's risk check). */
   get portfolio(): Portfolio {
     return this.#r.portfolio;
+  }
+
+  /** The limit set in force (the gate's). */
+  get riskLimits(): RiskLimitSet {
+    return this.gate.limits;
+  }
+
+  /** The symbol's last close seen, or undefined before its first bar. */
+  lastPrice(symbol: string): number | undefined {
+    return this.gate.lastPrice(symbol);
   }
 
   /** The symbol's latest feature vector, or undefined before its first bar. */
@@ -280,8 +323,14 @@ export class DecisionEngine {
     const state = this.#state(bar.symbol);
 
     portfolio.advanceTo(bar.time);
-    for (const record of this.#execution.fillPending(bar, portfolio)) this.#r.onExecution?.(record);
+    const executions = this.#execution.fillPending(bar, portfolio);
+    // In the step that booked the fills: the gate hands the reservations back, so no check sees
+    // the shares twice (reserved and held) or not at all.
+    for (const record of executions) this.#settle(record);
+    if (executions.some((record) => record.quantity > 0)) this.#scanAlerts("fill", bar.time);
     portfolio.markToMarket(bar.symbol, bar.close);
+    this.gate.observeBar(bar);
+    if (portfolio.quantity(bar.symbol) > 0) this.#scanAlerts("price", time);
     state.performance.observe(bar.close);
     state.lastClose = bar.close;
 
@@ -332,24 +381,25 @@ export class DecisionEngine {
       riskCheck: true,
       strategyOverride: null,
       started,
+      reserve: true,
     });
     if (outcome.action !== "HOLD") {
-      this.#execution.submit({
-        decisionId: outcome.decisionId,
-        symbol: bar.symbol,
-        side: outcome.action,
-        quantity: outcome.quantity,
-        decidedAt: time,
-      });
+      const reservation = outcome.reservation;
+      if (reservation === null) {
+        this.#r.logger.warn({ decision: outcome.decisionId }, "trade without a reservation not placed");
+      } else {
+        this.#orderReservations.set(outcome.decisionId, reservation.id);
+        this.#execution.submit({
+          decisionId: outcome.decisionId,
+          symbol: bar.symbol,
+          side: outcome.action,
+          quantity: outcome.quantity,
+          decidedAt: time,
+        });
+      }
     }
     this.#publish(tradingDecisionsTopic, [{ key: bar.symbol, payload: outcome.event, timestamp: time }]);
-    this.#publish(riskPortfolioTopic, [
-      {
-        key: this.portfolioId,
-        payload: riskState(portfolio, { portfolioId: this.portfolioId, time, limits: this.riskLimits }),
-        timestamp: time,
-      },
-    ]);
+    this.#publish(riskPortfolioTopic, [{ key: this.portfolioId, payload: this.riskState(time), timestamp: time }]);
     return outcome;
   }
 
@@ -393,11 +443,53 @@ export class DecisionEngine {
       riskCheck: options.riskCheck ?? true,
       strategyOverride: options.strategyOverride ?? null,
       started,
+      reserve: false,
     });
     if (options.publish ?? true) {
       this.#publish(tradingDecisionsTopic, [{ key: symbol, payload: outcome.event, timestamp: time }]);
     }
     return outcome;
+  }
+
+  /** The `risk.portfolio.v1` payload now, with the risk metrics when given. */
+  riskState(time: number, metrics?: Parameters<typeof riskStateEvent>[1]["metrics"]) {
+    return riskStateEvent(this.#r.portfolio, {
+      portfolioId: this.portfolioId,
+      time,
+      limits: this.gate.limits,
+      tradingState: this.gate.tradingState.state,
+      ...(metrics === undefined ? {} : { metrics }),
+    });
+  }
+
+  /** Settles an order's reservation with its execution, then reports the execution. */
+  #settle(record: ExecutionRecord): void {
+    const reservationId = this.#orderReservations.get(record.decisionId);
+    this.#orderReservations.delete(record.decisionId);
+    if (reservationId !== undefined) {
+      const open = this.gate.reservations().some((r) => r.id === reservationId);
+      if (!open) {
+        this.#r.logger.warn({ decision: record.decisionId }, "order filled after its reservation expired");
+      } else if (record.quantity > 0 && this.gate.fill(reservationId, record.quantity) > 0) {
+        this.gate.cancel(reservationId);
+      } else if (record.quantity === 0) {
+        this.gate.cancel(reservationId);
+      }
+    }
+    this.#r.onExecution?.(record);
+  }
+
+  #scanAlerts(trigger: "fill" | "price", time: number): void {
+    const alerts = this.#alerts.scan(this.#r.portfolio, this.gate.limits, trigger, time);
+    if (alerts.length === 0) return;
+    for (const alert of alerts) {
+      if (alert.severity === "CRITICAL") this.#r.logger.error({ alert }, "risk limit breach not blocked");
+      else this.#r.logger.warn({ alert }, "risk alert");
+    }
+    this.#publish(
+      riskAlertsTopic,
+      alerts.map((payload) => ({ key: this.portfolioId, payload, timestamp: time })),
+    );
   }
 
   /** The bar's feature vector, or undefined when the bar was refused (and dead-lettered). */
@@ -506,10 +598,22 @@ export class DecisionEngine {
     return { weights: validation.weights, source: "meta_controller", anomalies: validation.anomalies };
   }
 
-  #decide(context: DecideContext): DecisionOutcome {
+  #decide(context: DecideContext): DecisionOutcome & { readonly reservation: Reservation | null } {
     const { symbol, price, time } = context;
     const { portfolio } = this.#r;
     const { weights, source, anomalies } = this.#weights(context);
+    // The last check's reservation: decide() checks the sized trade and, refused, the allowed
+    // quantity; the trade made is the one of the last (approved) check.
+    let reservation: Reservation | null = null;
+    const check = (side: TradeSide, quantity: number): PreTradeResult => {
+      // A client per symbol: the throttle limits a client's message rate, and one bar may bring
+      // a decision for every symbol at once.
+      const proposal = { symbol, side, quantity, price, clientId: `decision-engine:${symbol}` };
+      if (!context.reserve) return this.gate.preview(proposal);
+      const decided = this.gate.check(proposal);
+      reservation = decided.reservation;
+      return decided.result;
+    };
     const decision = decide({
       probabilities: context.probabilities,
       weights,
@@ -517,11 +621,7 @@ export class DecisionEngine {
       totalValue: portfolio.totalValue(),
       heldQuantity: portfolio.quantity(symbol),
       policy: this.policy,
-      ...(context.riskCheck
-        ? {
-            riskCheck: (side, quantity) => checkTrade(portfolio, { symbol, side, quantity, price }, this.riskLimits),
-          }
-        : {}),
+      ...(context.riskCheck ? { riskCheck: check } : {}),
     });
     const decisionId = this.#r.newDecisionId();
     const processingTimeMs = Math.max(0, this.#stopwatch() - context.started);
@@ -561,6 +661,7 @@ export class DecisionEngine {
       features: context.vector,
       processingTimeMs,
       event,
+      reservation,
     };
   }
 
@@ -572,4 +673,28 @@ export class DecisionEngine {
       this.#r.logger.error({ topic: topic.name, error: String(error) }, "event sink refused events");
     }
   }
+}
+
+/**
+ * The v1 limits the simulated execution re-applies at the fill price, read from the gate's limit
+ * set at each fill (so a revision applies to orders already queued).
+ */
+function fillLimits(current: () => RiskLimitSet): RiskLimits {
+  return {
+    get maxPositionShare() {
+      return current().maxPositionShare;
+    },
+    get positionWarningShare() {
+      return current().positionWarnShare;
+    },
+    get maxSectorShare() {
+      return current().maxSectorShare;
+    },
+    get sectorWarningShare() {
+      return current().sectorWarnShare;
+    },
+    get maxDailyLoss() {
+      return current().maxDailyLossShare;
+    },
+  };
 }

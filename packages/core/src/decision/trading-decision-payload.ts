@@ -2,7 +2,7 @@ import type { TradingDecisionEvent } from "../events/trading-decision";
 import type { StrategyWeights } from "../meta/strategy-weights";
 import type { SpecialistName } from "../models/specialist";
 import type { RegimeEstimate } from "../regime/regime-detector";
-import type { RiskValidation } from "../risk/risk-check";
+import type { PreTradeResult } from "../risk/pre-trade-check";
 import type { Decision } from "./decide";
 
 export interface TradingDecisionParts {
@@ -21,17 +21,17 @@ export interface TradingDecisionParts {
 }
 
 /**
- * The spec's `risk_checks` booleans, named like its example (`position_limit_ok`, ...); empty when
- * no check ran (a HOLD proposes no trade to check).
+ * The spec's `risk_checks` booleans, named like its example (`position_limit_ok`,
+ * `concentration_ok`, ...); empty when no check ran (a HOLD proposes no trade to check).
  */
-export function riskCheckFlags(validation: RiskValidation | null): Record<string, boolean> {
+export function riskCheckFlags(validation: PreTradeResult | null): Record<string, boolean> {
   if (validation === null) return {};
-  return {
-    position_limit_ok: validation.checks.position_limit === "pass",
-    concentration_ok: validation.checks.concentration === "pass",
-    daily_loss_limit_ok: validation.checks.daily_loss_limit === "pass",
-    sufficiency_ok: validation.checks.sufficiency === "pass",
-  };
+  // Every control evaluated, as `<check>_ok` (one not evaluated, e.g. VaR without history, is left out).
+  const flags: Record<string, boolean> = {};
+  for (const [check, status] of Object.entries(validation.checks)) {
+    if (status !== "not_evaluated") flags[`${check}_ok`] = status === "pass";
+  }
+  return flags;
 }
 
 /** The `trading.decisions.v1` payload: the spec's fields plus what forensics needs to replay the score. */

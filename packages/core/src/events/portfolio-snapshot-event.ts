@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { hrpTargetSchema } from "../risk/hrp-target-weights";
+import { riskMetricsSchema } from "../risk/risk-metrics";
 
 const money = z.number().finite();
 const share = z.number().finite().nonnegative();
@@ -23,9 +25,8 @@ export const portfolioStateSchema = z.object({
 
 /**
  * The portfolio's risk state as published on `risk.portfolio.v1` after each decision: the spec's
- * "Risk State Schema" (portfolio and limit utilisation; the statistical risk metrics — VaR, beta,
- * correlations — are not computed in v1 and are left out rather than faked), plus the day's P&L
- * and the limits the utilisation is measured against.
+ * "Risk State Schema" (portfolio and limit utilisation, and on the periodic events the risk
+ * metrics), plus the day's P&L and the limits the utilisation is measured against.
  */
 export const portfolioSnapshotEvent = z.object({
   event_type: z.literal("portfolio_snapshot"),
@@ -51,7 +52,21 @@ export const portfolioSnapshotEvent = z.object({
     max_position_size_pct: share,
     max_sector_exposure_pct: share,
     daily_loss_limit_pct: share,
+    /** Absent from events published before the limits were versioned. */
+    max_leverage: z.number().finite().positive().optional(),
   }),
+  /**
+   * The spec's `risk_metrics` (VaR, beta, correlations, Sharpe, drawdown) from the returns window,
+   * on the periodic risk-state events (absent on the per-decision ones, and before issue 5).
+   */
+  risk_metrics: riskMetricsSchema.optional(),
+  /** Hierarchical-risk-parity target weights of the universe (null: too little history yet). */
+  hrp_target: hrpTargetSchema.nullable().optional(),
+  /** The spec's `last_updated`: when the metrics were computed. */
+  last_updated: z.iso.datetime({ offset: true }).optional(),
+  /** The limit set's version and the trading state in force (absent before issue 5). */
+  limits_version: z.number().int().min(1).optional(),
+  trading_state: z.enum(["ACTIVE", "REDUCING", "HALTED"]).optional(),
 });
 
 export type PortfolioSnapshotEvent = z.infer<typeof portfolioSnapshotEvent>;

@@ -4,6 +4,8 @@ import { defineTopic } from "./define-topic";
 import { modelUpdateEvent } from "./model-update";
 import { portfolioSnapshotEvent } from "./portfolio-snapshot-event";
 import { regimeEstimateEvent } from "./regime-estimate-event";
+import { riskAlertEvent } from "./risk-alert-event";
+import { riskControlsEvent } from "./risk-controls-event";
 import { tradingDecisionEvent } from "./trading-decision";
 
 /** Every topic the platform uses, declared once. */
@@ -58,6 +60,24 @@ export const decisionsExplainedTopic = defineTopic({
   retentionMs: 24 * 60 * 60 * 1000,
 });
 
+export const riskControlsTopic = defineTopic({
+  name: "risk.controls.v1",
+  description:
+    "Every change to a portfolio's risk limits or trading state (kill switch), after it is stored; every process hosting a pre-trade gate applies it. Keyed by portfolio id.",
+  schema: riskControlsEvent,
+  partitions: 3,
+  retentionMs: 7 * 24 * 60 * 60 * 1000,
+});
+
+export const riskAlertsTopic = defineTopic({
+  name: "risk.alerts.v1",
+  description:
+    "Risk alerts: a position above the alert threshold (warning), a limit breach the pre-trade gate did not block (critical). Keyed by portfolio id.",
+  schema: riskAlertEvent,
+  partitions: 3,
+  retentionMs: 30 * 24 * 60 * 60 * 1000,
+});
+
 export const topics = [
   tradingDecisionsTopic,
   modelUpdatesTopic,
@@ -65,4 +85,6 @@ export const topics = [
   marketRegimesTopic,
   riskPortfolioTopic,
   decisionsExplainedTopic,
+  riskControlsTopic,
+  riskAlertsTopic,
 ] as const;

@@ -128,6 +128,9 @@ export interface Repositories {
   readonly decisions: DecisionRepository;
   readonly models: ModelRegistryRepository;
   readonly rejectedTicks: RejectedTickRepository;
+  readonly portfolios: PortfolioRepository;
+  readonly riskControls: RiskControlRepository;
+  readonly apiKeys: ApiKeyRepository;
 }
 
 /** One entry of the market-data dead letter (`rejected_ticks`): input a source set aside, and why. */
@@ -153,4 +156,128 @@ export interface RejectedTickRepository {
   record(entries: readonly RejectedTickRecord[]): Promise<void>;
   /** The latest `limit` entries, newest first, optionally of one source and/or symbol. */
   recent(options: { limit: number; source?: string; symbol?: string }): Promise<StoredRejectedTick[]>;
+}
+
+/** One fill of a portfolio's journal; `seq` numbers a portfolio's fills 1, 2, ... in booking order. */
+export interface PortfolioFillRecord {
+  readonly seq: number;
+  /** Epoch ms the fill was booked at (the filling bar's open time). */
+  readonly time: number;
+  readonly symbol: string;
+  readonly side: "BUY" | "SELL";
+  readonly quantity: number;
+  readonly price: number;
+  readonly decisionId?: string;
+}
+
+/** A portfolio's whole state at a moment, covering its fills up to `seq` (0: none). */
+export interface PortfolioSnapshotRecord {
+  readonly seq: number;
+  /** Epoch ms. */
+  readonly time: number;
+  /** The portfolio's state as plain JSON (see `Portfolio.state`). */
+  readonly state: unknown;
+}
+
+export interface PortfolioRepository {
+  /** Creates the `portfolios` row when missing (risk limits, states and journals refer to it). */
+  ensurePortfolio(input: { id: string; name: string; initialCapital: number }): Promise<void>;
+  /** Appends fills in one statement; idempotent on (portfolio, seq): a repeated fill is kept as first written. */
+  appendFills(portfolioId: string, fills: readonly PortfolioFillRecord[]): Promise<void>;
+  saveSnapshot(portfolioId: string, snapshot: PortfolioSnapshotRecord): Promise<void>;
+  /** The latest snapshot (null when none) and every fill after it, in seq order: what a restart replays. */
+  load(portfolioId: string): Promise<{ snapshot: PortfolioSnapshotRecord | null; fills: PortfolioFillRecord[] }>;
+}
+
+/** A version of a portfolio's limits as stored (`limits` is the limit set as JSON). */
+export interface StoredRiskLimitSet {
+  readonly version: number;
+  readonly limits: unknown;
+  readonly createdBy: string;
+  readonly reason: string;
+  /** Epoch ms it took effect. */
+  readonly time: number;
+}
+
+/** A portfolio's trading state as stored (a `trading_states` row). */
+export interface StoredTradingState {
+  readonly portfolioId: string;
+  readonly state: "ACTIVE" | "REDUCING" | "HALTED";
+  readonly setBy: string;
+  readonly role: "trader" | "researcher" | "risk_officer" | "admin" | "system";
+  readonly reason: string;
+  /** Epoch ms. */
+  readonly time: number;
+}
+
+/**
+ * A write lost a race: another writer changed the limits (same version) or the trading state
+ * (not the one expected) first. Nothing was written.
+ */
+export type RiskControlWrite = "saved" | "conflict";
+
+export interface RiskControlRepository {
+  /** The latest limit version of a portfolio, or null when none was ever stored. */
+  currentLimits(portfolioId: string): Promise<StoredRiskLimitSet | null>;
+  /**
+   * Stores a limit version and its audit entry in one transaction; "conflict" when the version
+   * exists already (a concurrent revision won).
+   */
+  saveLimits(portfolioId: string, limits: StoredRiskLimitSet, audit: AuditEntry | null): Promise<RiskControlWrite>;
+  /** The latest trading state of a portfolio, or null when none was ever stored. */
+  currentTradingState(portfolioId: string): Promise<StoredTradingState | null>;
+  /**
+   * Stores a new trading state and its audit entry in one transaction, provided the current one is
+   * still `expected` (null: none stored yet); "conflict" otherwise.
+   */
+  saveTradingState(
+    record: StoredTradingState,
+    expected: StoredTradingState["state"] | null,
+    audit: AuditEntry | null,
+  ): Promise<RiskControlWrite>;
+  /** The portfolio's audit trail of risk-control changes, newest first. */
+  auditTrail(portfolioId: string, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Takes or renews the portfolio's single-writer lease for `holder` until now + ttlMs; false when
+   * another holder has an unexpired lease.
+   */
+  acquireLease(portfolioId: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(portfolioId: string, holder: string): Promise<void>;
+}
+
+export type UserRole = "trader" | "researcher" | "risk_officer" | "admin";
+
+/** An API key found by its prefix, with its owner: enough to authenticate and authorise a request. */
+export interface ApiKeyLookup {
+  readonly keyId: string;
+  /** Hex SHA-256 of the whole key. */
+  readonly keyHash: string;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+  readonly user: {
+    readonly id: string;
+    readonly email: string;
+    readonly role: UserRole;
+    readonly disabledAt: number | null;
+  };
+}
+
+export interface ApiKeyRepository {
+  /**
+   * Creates the user when no user has that e-mail (an existing user keeps its role), then a key
+   * for it. Returns the user's id and role and the key's id.
+   */
+  createKey(input: {
+    email: string;
+    displayName: string;
+    role: UserRole;
+    keyName: string;
+    prefix: string;
+    keyHash: string;
+    expiresAt: number | null;
+  }): Promise<{ userId: string; role: UserRole; keyId: string }>;
+  findByPrefix(prefix: string): Promise<ApiKeyLookup | null>;
+  /** Records a use (`last_used_at`); never moves it backwards. */
+  touch(keyId: string, time: number): Promise<void>;
+  revoke(keyId: string, time: number): Promise<void>;
 }

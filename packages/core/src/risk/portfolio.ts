@@ -47,6 +47,27 @@ export interface PortfolioOptions {
   readonly sectors?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Everything a `Portfolio` holds, as plain data: what a snapshot persists and `Portfolio.fromState`
+ * restores exactly (the sector map is configuration, given again on restore).
+ */
+export interface PortfolioStateRecord {
+  readonly startingCash: number;
+  readonly cash: number;
+  readonly realisedPnl: number;
+  readonly dayOpenValue: number;
+  /** The UTC day (epoch days) the opening value belongs to; null before the first `advanceTo`. */
+  readonly day: number | null;
+  readonly asOf: number | null;
+  /** In insertion order (the order `holdings()` yields). */
+  readonly positions: readonly {
+    readonly symbol: string;
+    readonly quantity: number;
+    readonly averageCost: number;
+    readonly lastPrice: number;
+  }[];
+}
+
 interface MutablePosition {
   quantity: number;
   averageCost: number;
@@ -208,6 +229,46 @@ export class Portfolio implements RiskPortfolioView {
     position.quantity = held - quantity;
     if (position.quantity === 0) this.#positions.delete(symbol);
     return realised;
+  }
+
+  /** Everything the portfolio holds, as plain data (see `fromState`). */
+  state(): PortfolioStateRecord {
+    return {
+      startingCash: this.startingCash,
+      cash: this.#cash,
+      realisedPnl: this.#realisedPnl,
+      dayOpenValue: this.#dayOpenValue,
+      day: this.#day ?? null,
+      asOf: this.#asOf ?? null,
+      positions: [...this.#positions].map(([symbol, p]) => ({
+        symbol,
+        quantity: p.quantity,
+        averageCost: p.averageCost,
+        lastPrice: p.lastPrice,
+      })),
+    };
+  }
+
+  /** The portfolio `state()` described, exactly: restoring and reading back gives an equal record. */
+  static fromState(
+    state: PortfolioStateRecord,
+    options: { readonly sectors?: Readonly<Record<string, string>> } = {},
+  ): Portfolio {
+    const portfolio = new Portfolio({ startingCash: state.startingCash, ...options });
+    if (!Number.isFinite(state.cash)) throw new RangeError(`cash must be finite, got ${state.cash}`);
+    portfolio.#cash = state.cash;
+    portfolio.#realisedPnl = state.realisedPnl;
+    portfolio.#dayOpenValue = state.dayOpenValue;
+    portfolio.#day = state.day ?? undefined;
+    portfolio.#asOf = state.asOf ?? undefined;
+    for (const p of state.positions) {
+      if (!Number.isSafeInteger(p.quantity) || p.quantity <= 0) {
+        throw new RangeError(`position ${p.symbol}: quantity must be a positive integer, got ${p.quantity}`);
+      }
+      assertPrice(p.lastPrice);
+      portfolio.#positions.set(p.symbol, { quantity: p.quantity, averageCost: p.averageCost, lastPrice: p.lastPrice });
+    }
+    return portfolio;
   }
 
   /** The spec's risk-state `portfolio` part. */

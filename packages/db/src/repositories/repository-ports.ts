@@ -153,6 +153,9 @@ export interface Repositories {
   readonly decisions: DecisionRepository;
   readonly models: ModelRegistryRepository;
   readonly rejectedTicks: RejectedTickRepository;
+  readonly portfolios: PortfolioRepository;
+  readonly riskControls: RiskControlRepository;
+  readonly apiKeys: ApiKeyRepository;
 }
 
 /** One row of rejected_ticks to write; `receivedAt` is epoch ms, `raw` any JSON value. */
@@ -172,4 +175,95 @@ export interface StoredRejectedTick extends RejectedTickRecord {
 export interface RejectedTickRepository {
   record(entries: readonly RejectedTickRecord[]): Promise<void>;
   recent(options: { limit: number; source?: string; symbol?: string }): Promise<StoredRejectedTick[]>;
+}
+
+/** One fill of a portfolio's journal; `seq` numbers the portfolio's fills 1, 2, ...; `time` epoch ms. */
+export interface PortfolioFillRecord {
+  readonly seq: number;
+  readonly time: number;
+  readonly symbol: string;
+  readonly side: "BUY" | "SELL";
+  readonly quantity: number;
+  readonly price: number;
+  readonly decisionId?: string;
+}
+
+/** A portfolio's state (any JSON object) covering its fills up to `seq`; `time` epoch ms. */
+export interface PortfolioSnapshotRecord {
+  readonly seq: number;
+  readonly time: number;
+  readonly state: unknown;
+}
+
+export interface PortfolioRepository {
+  ensurePortfolio(input: { id: string; name: string; initialCapital: number }): Promise<void>;
+  appendFills(portfolioId: string, fills: readonly PortfolioFillRecord[]): Promise<void>;
+  saveSnapshot(portfolioId: string, snapshot: PortfolioSnapshotRecord): Promise<void>;
+  load(portfolioId: string): Promise<{ snapshot: PortfolioSnapshotRecord | null; fills: PortfolioFillRecord[] }>;
+}
+
+/** A version of a portfolio's limits (`limits` any JSON object); `time` epoch ms it took effect. */
+export interface StoredRiskLimitSet {
+  readonly version: number;
+  readonly limits: unknown;
+  readonly createdBy: string;
+  readonly reason: string;
+  readonly time: number;
+}
+
+export interface StoredTradingState {
+  readonly portfolioId: string;
+  readonly state: "ACTIVE" | "REDUCING" | "HALTED";
+  readonly setBy: string;
+  readonly role: "trader" | "researcher" | "risk_officer" | "admin" | "system";
+  readonly reason: string;
+  readonly time: number;
+}
+
+export type RiskControlWrite = "saved" | "conflict";
+
+export interface RiskControlRepository {
+  currentLimits(portfolioId: string): Promise<StoredRiskLimitSet | null>;
+  saveLimits(portfolioId: string, limits: StoredRiskLimitSet, audit: AuditEntry | null): Promise<RiskControlWrite>;
+  currentTradingState(portfolioId: string): Promise<StoredTradingState | null>;
+  saveTradingState(
+    record: StoredTradingState,
+    expected: StoredTradingState["state"] | null,
+    audit: AuditEntry | null,
+  ): Promise<RiskControlWrite>;
+  auditTrail(portfolioId: string, limit: number): Promise<AuditEntry[]>;
+  acquireLease(portfolioId: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(portfolioId: string, holder: string): Promise<void>;
+}
+
+export type UserRole = "trader" | "researcher" | "risk_officer" | "admin";
+
+export interface ApiKeyLookup {
+  readonly keyId: string;
+  readonly keyHash: string;
+  readonly expiresAt: number | null;
+  readonly revokedAt: number | null;
+  readonly user: {
+    readonly id: string;
+    readonly email: string;
+    readonly role: UserRole;
+    readonly disabledAt: number | null;
+  };
+}
+
+export interface CreateApiKeyInput {
+  email: string;
+  displayName: string;
+  role: UserRole;
+  keyName: string;
+  prefix: string;
+  keyHash: string;
+  expiresAt: number | null;
+}
+
+export interface ApiKeyRepository {
+  createKey(input: CreateApiKeyInput): Promise<{ userId: string; role: UserRole; keyId: string }>;
+  findByPrefix(prefix: string): Promise<ApiKeyLookup | null>;
+  touch(keyId: string, time: number): Promise<void>;
+  revoke(keyId: string, time: number): Promise<void>;
 }

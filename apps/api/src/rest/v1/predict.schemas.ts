@@ -13,7 +13,8 @@ export const predictRequest = z
   })
   .strict();
 
-const check = z.enum(["pass", "fail", "warn"]);
+// "not_evaluated": a control that had no input to judge by (e.g. VaR before enough returns).
+const check = z.enum(["pass", "fail", "warn", "not_evaluated"]);
 
 const riskValidation = z.object({
   approved: z.boolean(),
