@@ -28,6 +28,7 @@ for (const [index, mode] of modes.entries()) {
       console.log(
         report(`features cache hit, ${mode.name}, ${rate} req/s`, summarise(result.latenciesMs), {
           achieved: `${result.achievedRate.toFixed(0)} req/s`,
+          "send lag p99": `${summarise(result.lagMs).p99.toFixed(2)} ms`,
           errors: result.errors,
           statuses: JSON.stringify(result.statusCounts),
         }),

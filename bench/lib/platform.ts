@@ -41,6 +41,28 @@ function stopped(child: ChildProcess): Promise<void> {
   });
 }
 
+/** The embedded PostgreSQL server (PGlite over the wire protocol) on a fresh data folder. */
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const postgres = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      join(root, "packages/db/src/embedded-postgres-main.ts"),
+      "--data-dir",
+      dataDir,
+      "--port",
+      String(port),
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+  );
+  await started(postgres, "postgres", (line) => line.includes('"ready":true'), 60_000);
+  return { url: `postgresql://postgres@127.0.0.1:${port}/postgres`, stop: () => stopped(postgres) };
+}
+
 /**
  * The API on embedded PostgreSQL, every role in-process (the decision path feeding the feature
  * cache), from a fresh data folder. `env` adds variables, e.g. REDIS_URL for the Redis-backed cache.
@@ -51,26 +73,16 @@ export async function startPlatform(options: {
   env?: Record<string, string>;
 }): Promise<RunningPlatform> {
   const data = mkdtempSync(join(tmpdir(), "tradeops-bench-"));
-  const postgres = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      join(root, "packages/db/src/embedded-postgres-main.ts"),
-      "--data-dir",
-      join(data, "pg"),
-      "--port",
-      String(options.pgPort),
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  await started(postgres, "postgres", (line) => line.includes('"ready":true'), 60_000);
-  const api = spawn(process.execPath, ["--import", "tsx", join(root, "apps/api/src/main.ts")], {
+  const postgres = await startEmbeddedPostgres(join(data, "pg"), options.pgPort);
+  // BENCH_API_PROFILE_DIR: a V8 CPU profile of the API process, to see where its time goes.
+  const profile = process.env.BENCH_API_PROFILE_DIR;
+  const profiling = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
+  const api = spawn(process.execPath, [...profiling, "--import", "tsx", join(root, "apps/api/src/main.ts")], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
     env: {
       ...process.env,
-      DATABASE_URL: `postgresql://postgres@127.0.0.1:${options.pgPort}/postgres`,
+      DATABASE_URL: postgres.url,
       API_PORT: String(options.apiPort),
       MODEL_STORE_DIR: join(data, "models"),
       EVENT_SPILL_DIR: join(data, "spill"),
@@ -94,7 +106,7 @@ export async function startPlatform(options: {
     apiUrl,
     async stop() {
       await stopped(api);
-      await stopped(postgres);
+      await postgres.stop();
     },
   };
 }

@@ -23,7 +23,12 @@ const unreachableRepositories = new Proxy({} as Repositories, {
   },
 });
 const noDatabase = () => Promise.reject(new Error("stored bars read in a test that has no database"));
-const unreachableBars: BarReader = { barsBetween: noDatabase, barsBefore: noDatabase, knownSymbol: noDatabase };
+const unreachableBars: BarReader = {
+  barsBetween: noDatabase,
+  barsBefore: noDatabase,
+  minuteBucketsBefore: noDatabase,
+  knownSymbol: noDatabase,
+};
 
 async function serverWith(checks: DependencyCheck[]) {
   const readiness = new ReadinessService(checks, { timeoutMs: 200, now });

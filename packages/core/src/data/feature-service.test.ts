@@ -250,7 +250,7 @@ describe("FeatureService, as of a timestamp", () => {
     expect(proven.vector.timestamp).toBe(new Date(t0 + 15 * minute).toISOString());
   });
 
-  it("reads a long window of minutes in chunks the repository accepts", async () => {
+  it("has a long window of minutes aggregated by the repository in one read", async () => {
     bars = new MemoryBarReader(["LONG"]);
     const minutes = minuteBars({ symbol: "LONG", start: t0, count: 60_000, seed: 9 });
     bars.add(minutes);
@@ -258,8 +258,11 @@ describe("FeatureService, as of a timestamp", () => {
     const features = service({ warmupBars: 900 });
     const result = await features.get("LONG", "1hour", { timestamp: t0 + 60_000 * minute });
     expect(result.vector.timestamp).toBe(new Date(t0 + 60_000 * minute).toISOString());
-    // 901 hours of minutes: 54,060, read newest first as 50,000 then 4,060.
-    expect(bars.reads.filter((read) => read.timeframe === "1min").map((read) => read.size)).toEqual([50_000, 4_060]);
+    // 901 hours of minutes (one spare in case the first is cut), aggregated where they are stored.
+    expect(bars.reads.filter((read) => read.method === "minuteBucketsBefore").map((read) => read.size)).toEqual([
+      54_060,
+    ]);
+    expect(bars.reads.filter((read) => read.method === "barsBefore" && read.timeframe === "1min")).toEqual([]);
     const aggregated = aggregateBars(minutes.slice(-900 * 60), "1hour");
     expect(result.vector).toEqual(batchCompute(aggregated).at(-1));
   });

@@ -167,6 +167,7 @@ function readingBars(bars: BarReader): BarReader {
   return {
     barsBetween: (...args) => bars.barsBetween(...args).catch(unreadable),
     barsBefore: (...args) => bars.barsBefore(...args).catch(unreadable),
+    minuteBucketsBefore: (...args) => bars.minuteBucketsBefore(...args).catch(unreadable),
     knownSymbol: (symbol) => bars.knownSymbol(symbol).catch(unreadable),
   };
 }

@@ -1,10 +1,13 @@
 import { type Bar, barEndTime, type Timeframe, timeframeMs } from "../market/bar";
 import type { Clock } from "../ports/clock";
 import type { MarketDataRepository } from "../ports/repositories";
-import { aggregateBars, bucketStart } from "./timeframe-aggregator";
+import { bucketStart } from "./timeframe-aggregator";
 
 /** What reading a series needs from the database. */
-export type BarReader = Pick<MarketDataRepository, "barsBetween" | "barsBefore" | "knownSymbol">;
+export type BarReader = Pick<
+  MarketDataRepository,
+  "barsBetween" | "barsBefore" | "minuteBucketsBefore" | "knownSymbol"
+>;
 
 /** A bound past every stored bar: "no upper bound" in the repository's reads. */
 export const endOfTime = Number.MAX_SAFE_INTEGER;
@@ -20,8 +23,9 @@ export function minutesPer(timeframe: Timeframe): number {
 /**
  * How a series is read from the stored bars. 1-minute bars are read as stored. A 5-minute or
  * 1-hour series is read as stored when the symbol has stored bars of that timeframe (a source
- * that delivers them), and otherwise aggregated from the stored 1-minute bars with the same
- * TimeframeAggregator the live stream uses, so history and live bars cannot differ.
+ * that delivers them), and otherwise aggregated from the stored 1-minute bars in the database
+ * (`minuteBucketsBefore`, held to the live stream's TimeframeAggregator by a contract test), so
+ * history and live bars cannot differ and a 1-hour window does not move every minute.
  *
  * Only complete bars are ever returned. A stored bar is complete by definition (sources store
  * finished bars). An aggregated bucket is complete when its last minute is stored, when a later
@@ -47,13 +51,16 @@ export class SeriesReader {
     // last turns out incomplete.
     const requested = (count + 1) * minutesPer(timeframe);
     const boundary = at === undefined ? endOfTime : bucketStart(at, timeframe);
-    const minutes = await this.minutesBefore(symbol, boundary, requested);
-    let buckets = aggregateBars(minutes, timeframe);
+    const read = await this.bars.minuteBucketsBefore(symbol, timeframe, boundary, requested);
+    let buckets = read.bars;
     // With a full window the first bucket may have been cut by the window rather than by a gap.
-    if (minutes.length === requested) buckets = buckets.slice(1);
+    if (read.minutes === requested) buckets = buckets.slice(1);
     const last = buckets.at(-1);
-    const lastMinute = minutes.at(-1);
-    if (last !== undefined && lastMinute !== undefined && !(await this.#complete(last, lastMinute, at === undefined))) {
+    if (
+      last !== undefined &&
+      read.lastMinuteTime !== null &&
+      !(await this.#complete(last, read.lastMinuteTime, at === undefined))
+    ) {
       buckets = buckets.slice(0, -1);
     }
     return buckets.slice(-count);
@@ -84,12 +91,13 @@ export class SeriesReader {
   }
 
   /**
-   * Whether an aggregated bucket whose last stored minute (so far) is `lastMinute` is complete.
-   * `newest`: `lastMinute` is known to be the symbol's newest stored minute, so no later one exists.
+   * Whether an aggregated bucket whose last stored minute (so far) opens at `lastMinute` is
+   * complete. `newest`: that minute is known to be the symbol's newest stored one, so no later
+   * one exists.
    */
-  async #complete(bucket: Bar, lastMinute: Bar, newest: boolean): Promise<boolean> {
+  async #complete(bucket: Bar, lastMinute: number, newest: boolean): Promise<boolean> {
     const end = barEndTime(bucket);
-    if (barEndTime(lastMinute) === end || end <= this.clock.now()) return true;
+    if (lastMinute + timeframeMs["1min"] === end || end <= this.clock.now()) return true;
     if (newest) return false;
     return this.hasMinuteFrom(bucket.symbol, end);
   }

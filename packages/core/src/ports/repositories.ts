@@ -34,8 +34,30 @@ export interface MarketDataRepository {
   ): Promise<Bar[]>;
   /** The latest `count` bars of one series opening strictly before `before` (epoch ms), oldest first. */
   barsBefore(symbol: string, timeframe: Bar["timeframe"], before: number, count: number): Promise<Bar[]>;
+  /**
+   * The latest `minutes` 1-minute bars of a symbol opening strictly before `before`, aggregated in
+   * the database into UTC-aligned `timeframe` buckets exactly as `aggregateBars` builds them (open
+   * of the first minute, highest high, lowest low, close of the last minute, volumes added in time
+   * order), oldest first: a 5min/1hour warm-up window without moving every minute out of the
+   * database.
+   */
+  minuteBucketsBefore(
+    symbol: string,
+    timeframe: "5min" | "1hour",
+    before: number,
+    minutes: number,
+  ): Promise<MinuteBuckets>;
   /** Whether `symbol` is a registered instrument (stored bars or not). */
   knownSymbol(symbol: string): Promise<boolean>;
+}
+
+/** 1-minute bars aggregated into buckets (see `MarketDataRepository.minuteBucketsBefore`). */
+export interface MinuteBuckets {
+  readonly bars: Bar[];
+  /** How many 1-minute bars went into them. */
+  readonly minutes: number;
+  /** Open time of the newest of those minutes; null when there was none. */
+  readonly lastMinuteTime: number | null;
 }
 
 export interface RegimeHistoryRepository {

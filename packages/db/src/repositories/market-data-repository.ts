@@ -134,6 +134,59 @@ export class PrismaMarketDataRepository implements MarketDataRepository {
     return rows.reverse().map((row) => storedBar(row, symbol, timeframe));
   }
 
+  /**
+   * The latest `minutes` 1-minute bars opening before `before`, aggregated into UTC-aligned
+   * `timeframe` buckets, oldest first. The database scans the minutes and returns one row per
+   * bucket; the volumes come back in time order and are added here, one after the other as the
+   * live aggregator adds them, so the two give the same bits.
+   */
+  async minuteBucketsBefore<T extends "5min" | "1hour">(
+    symbol: string,
+    timeframe: T,
+    before: number,
+    minutes: number,
+  ): Promise<{ bars: StoredBar<T>[]; minutes: number; lastMinuteTime: number | null }> {
+    const query = minuteBucketsSchema.parse({ symbol, timeframe, before, minutes });
+    const size = bucketMs[query.timeframe];
+    const rows = await this.#prisma.$queryRaw<BucketRow[]>`
+      WITH recent AS (
+        SELECT time, open, high, low, close, volume FROM market_bars
+        WHERE symbol = ${query.symbol} AND timeframe = '1min' AND time < ${new Date(query.before)}::timestamptz
+        ORDER BY time DESC
+        LIMIT ${query.minutes}
+      )
+      SELECT (floor(extract(epoch FROM time) * 1000 / ${size}::bigint) * ${size}::bigint)::float8 AS bucket,
+        (array_agg(open ORDER BY time))[1] AS open,
+        max(high) AS high,
+        min(low) AS low,
+        (array_agg(close ORDER BY time DESC))[1] AS close,
+        array_agg(volume ORDER BY time) AS volumes,
+        count(*)::int AS minutes,
+        max(time) AS last_time
+      FROM recent
+      GROUP BY 1
+      ORDER BY 1`;
+    let read = 0;
+    let lastMinuteTime: number | null = null;
+    const bars = rows.map((row): StoredBar<T> => {
+      read += row.minutes;
+      lastMinuteTime = row.last_time.getTime();
+      let volume = 0;
+      for (const value of row.volumes) volume += value;
+      return {
+        symbol,
+        timeframe,
+        time: row.bucket,
+        open: row.open,
+        high: row.high,
+        low: row.low,
+        close: row.close,
+        volume,
+      };
+    });
+    return { bars, minutes: read, lastMinuteTime };
+  }
+
   /** Whether `symbol` is a registered instrument, with or without stored bars. */
   async knownSymbol(symbol: string): Promise<boolean> {
     const found = await this.#prisma.instrument.findUnique({ where: { symbol }, select: { symbol: true } });
@@ -164,6 +217,19 @@ function storedBar<T extends BarTimeframe>(row: BarRow, symbol: string, timefram
     volume: row.volume,
   };
 }
+
+interface BucketRow {
+  readonly bucket: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volumes: number[];
+  readonly minutes: number;
+  readonly last_time: Date;
+}
+
+const bucketMs = { "5min": 5 * 60_000, "1hour": 60 * 60_000 } as const;
 
 /**
  * The latest instant a query bound may name: the end of year 9999, which PostgreSQL and a
@@ -196,4 +262,14 @@ const barsBeforeSchema = z.object({
   ...seriesQuery,
   before: queryTime,
   count: z.number().int().positive().max(maxBarsPerRead),
+});
+
+/** Minutes aggregated in one read: the database returns a row per bucket, not per minute. */
+const maxMinutesAggregated = 1_000_000;
+
+const minuteBucketsSchema = z.object({
+  symbol: z.string().min(1),
+  timeframe: z.enum(["5min", "1hour"]),
+  before: queryTime,
+  minutes: z.number().int().positive().max(maxMinutesAggregated),
 });

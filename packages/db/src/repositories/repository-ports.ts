@@ -44,6 +44,12 @@ export interface MarketDataRepository {
     before: number,
     count: number,
   ): Promise<StoredBar<T>[]>;
+  minuteBucketsBefore<T extends "5min" | "1hour">(
+    symbol: string,
+    timeframe: T,
+    before: number,
+    minutes: number,
+  ): Promise<{ bars: StoredBar<T>[]; minutes: number; lastMinuteTime: number | null }>;
   knownSymbol(symbol: string): Promise<boolean>;
 }
 

@@ -204,6 +204,63 @@ export function marketDataRepositorySuite(createFactory: () => Promise<TestDatab
     expect(window.map((b) => b.time)).toEqual(times.slice(6, 11));
   });
 
+  it("aggregates the latest minutes into UTC buckets in the database, as the live aggregator does", async () => {
+    await repository().upsertInstruments([{ symbol: "QQQ", name: "Nasdaq ETF", sector: "Index" }]);
+    const hour = 60 * minute;
+    const base = Date.UTC(2025, 9, 21, 13, 0);
+    // Minutes 0-4 and 6-9 of 13:00-13:09 (5 missing), 55-59 of the 13:00 hour, then 14:00-14:02.
+    const offsets = [0, 1, 2, 3, 4, 6, 7, 8, 9, 55, 56, 57, 58, 59, 60, 61, 62];
+    // Volumes whose sum depends on the order of addition: 0.1 + 0.2 + 0.3 is not 0.1 + (0.2 + 0.3).
+    const volumes = [0.1, 0.2, 0.3, 7, 1e-3, 0.7, 0.1, 0.2, 0.3, 5, 1, 2, 3, 4, 0.1, 0.2, 0.3];
+    const minutes = offsets.map((m, i) => ({
+      ...bar("QQQ", i),
+      time: base + m * minute,
+      high: 101 + ((i * 7) % 5),
+      low: 99 - ((i * 3) % 4),
+      volume: volumes[i] ?? 0,
+    }));
+    await repository().upsertBars(minutes);
+
+    /** The aggregation rule worked out here, independently: first open, max high, min low, last close, volumes summed in time order. */
+    const expected = (rows: typeof minutes, size: number, timeframe: "5min" | "1hour") => {
+      const buckets = new Map<number, typeof minutes>();
+      for (const row of rows) {
+        const key = Math.floor(row.time / size) * size;
+        buckets.set(key, [...(buckets.get(key) ?? []), row]);
+      }
+      return [...buckets].map(([time, group]) => ({
+        symbol: "QQQ",
+        timeframe,
+        time,
+        open: group[0]?.open,
+        high: Math.max(...group.map((r) => r.high)),
+        low: Math.min(...group.map((r) => r.low)),
+        close: group.at(-1)?.close,
+        volume: group.reduce((sum, r) => sum + r.volume, 0),
+      }));
+    };
+
+    const fives = await repository().minuteBucketsBefore("QQQ", "5min", base + 2 * hour, 1_000);
+    expect(fives).toEqual({
+      bars: expected(minutes, 5 * minute, "5min"),
+      minutes: 17,
+      lastMinuteTime: base + 62 * minute,
+    });
+    expect(fives.bars[0]?.volume).toBe(0.1 + 0.2 + 0.3 + 7 + 1e-3);
+
+    // The latest 12 minutes before 14:02: the window cuts the 13:05 bucket, which is returned as read.
+    const hours = await repository().minuteBucketsBefore("QQQ", "1hour", base + 62 * minute, 12);
+    expect(hours).toEqual({
+      bars: expected(minutes.slice(4, 16), hour, "1hour"),
+      minutes: 12,
+      lastMinuteTime: base + 61 * minute,
+    });
+
+    const none = await repository().minuteBucketsBefore("QQQ", "1hour", base, 10);
+    expect(none).toEqual({ bars: [], minutes: 0, lastMinuteTime: null });
+    await expect(repository().minuteBucketsBefore("QQQ", "1hour", base, 0)).rejects.toThrow(/minutes/);
+  });
+
   it("knows the registered instruments, with or without bars", async () => {
     await repository().upsertInstruments([{ symbol: "T", name: "AT&T", sector: "Telecom" }]);
     expect(await repository().knownSymbol("T")).toBe(true);

@@ -1,9 +1,11 @@
 import type { Bar, Timeframe } from "../../market/bar";
+import type { MinuteBuckets } from "../../ports/repositories";
 import type { BarReader } from "../series-reader";
+import { aggregateBars } from "../timeframe-aggregator";
 
 /** One read the service made, for assertions on how much it asked the database for. */
 export interface BarRead {
-  readonly method: "barsBetween" | "barsBefore" | "knownSymbol";
+  readonly method: "barsBetween" | "barsBefore" | "minuteBucketsBefore" | "knownSymbol";
   readonly timeframe?: Timeframe;
   /** `limit` or `count`: the most bars the read could return. */
   readonly size?: number;
@@ -59,6 +61,22 @@ export class MemoryBarReader implements BarReader {
     const found = series.slice(Math.max(0, end - count), end);
     this.reads.push({ method: "barsBefore", timeframe, size: count, returned: found.length });
     return found;
+  }
+
+  /** The contract's reference: the live aggregator over the same minutes. */
+  async minuteBucketsBefore(
+    symbol: string,
+    timeframe: "5min" | "1hour",
+    before: number,
+    minutes: number,
+  ): Promise<MinuteBuckets> {
+    this.#check();
+    const series = this.#series(symbol, "1min");
+    const end = firstAtOrAfter(series, before);
+    const read = series.slice(Math.max(0, end - minutes), end);
+    const bars = aggregateBars(read, timeframe);
+    this.reads.push({ method: "minuteBucketsBefore", timeframe, size: minutes, returned: bars.length });
+    return { bars, minutes: read.length, lastMinuteTime: read.at(-1)?.time ?? null };
   }
 
   async knownSymbol(symbol: string): Promise<boolean> {
