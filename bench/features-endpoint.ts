@@ -11,6 +11,8 @@ import { report, summarise } from "./lib/stats";
  */
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const rates = (process.env.BENCH_RATES ?? "500,1000,2000").split(",").map(Number);
+/** After the first cached vector: first-start work (model training, backfill) finishing before measuring. */
+const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 30_000);
 const modes: { name: string; env: Record<string, string> }[] = [{ name: "memory cache", env: {} }];
 if (process.env.BENCH_REDIS_URL) {
   modes.push({
@@ -23,6 +25,7 @@ for (const [index, mode] of modes.entries()) {
   const platform = await startPlatform({ apiPort: 4480 + index, pgPort: 54480 + index, env: mode.env });
   try {
     const symbol = await waitForCachedFeatures(platform.apiUrl);
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
     for (const rate of rates) {
       const result = await runOpenLoop({ url: `${platform.apiUrl}/api/v1/features/${symbol}/1min`, rate, durationMs });
       console.log(
