@@ -16,7 +16,8 @@ export interface MarketRiskModelOptions {
 
 interface Estimate {
   readonly index: ReadonlyMap<string, number>;
-  readonly covariance: number[][];
+  /** Σ flattened row-major: the quadratic forms run over a typed array, not nested arrays. */
+  readonly sigma: Float64Array;
   readonly correlation: number[][];
 }
 
@@ -68,27 +69,49 @@ export class MarketRiskModel {
   inputsFor(symbols: Iterable<string>): { varEstimate: VarEstimator; correlation: CorrelationOf } | undefined {
     const estimate = this.#estimate([...new Set(symbols)].sort());
     if (estimate === undefined) return undefined;
-    const { index, covariance, correlation } = estimate;
-    const z = NORMAL_QUANTILE_95;
-    const horizon = this.#barsPerDay;
-    const weights = new Float64Array(index.size);
+    const { index, sigma, correlation } = estimate;
+    const n = index.size;
+    const scale = NORMAL_QUANTILE_95 * Math.sqrt(this.#barsPerDay);
+    const weights = new Float64Array(n);
+    /** Fills `weights` from the exposures, skipping `except`; throws for a symbol Σ does not cover. */
+    const load = (exposures: ReadonlyMap<string, number>, except?: string): void => {
+      weights.fill(0);
+      for (const [symbol, value] of exposures) {
+        if (symbol === except) continue;
+        const i = index.get(symbol);
+        if (i === undefined) throw new RangeError(`no covariance for ${symbol}: not among the symbols asked for`);
+        weights[i] = value;
+      }
+    };
+    const quadratic = (): number => {
+      let variance = 0;
+      for (let i = 0; i < n; i += 1) {
+        const wi = weights[i] ?? 0;
+        if (wi === 0) continue;
+        let row = 0;
+        for (let j = 0; j < n; j += 1) row += (sigma[i * n + j] ?? 0) * (weights[j] ?? 0);
+        variance += wi * row;
+      }
+      return variance;
+    };
+    const varEstimate: VarEstimator = (exposures) => {
+      load(exposures);
+      return scale * Math.sqrt(Math.max(0, quadratic()));
+    };
+    // Along one symbol s with the others fixed at w: vᵀΣv = wᵀΣw + 2x·(Σw)_s + x²·Σ_ss, so one
+    // O(k²) pass makes every later evaluation O(1).
+    varEstimate.along = (others, symbol) => {
+      const s = index.get(symbol);
+      if (s === undefined) throw new RangeError(`no covariance for ${symbol}: not among the symbols asked for`);
+      load(others, symbol);
+      const base = quadratic();
+      let cross = 0;
+      for (let j = 0; j < n; j += 1) cross += (sigma[s * n + j] ?? 0) * (weights[j] ?? 0);
+      const own = sigma[s * n + s] ?? 0;
+      return (x) => scale * Math.sqrt(Math.max(0, base + 2 * x * cross + x * x * own));
+    };
     return {
-      varEstimate: (exposures) => {
-        weights.fill(0);
-        for (const [symbol, value] of exposures) {
-          const i = index.get(symbol);
-          if (i === undefined) throw new RangeError(`no covariance for ${symbol}: not among the symbols asked for`);
-          weights[i] = value;
-        }
-        let variance = 0;
-        for (let i = 0; i < weights.length; i += 1) {
-          const wi = weights[i] ?? 0;
-          if (wi === 0) continue;
-          const row = covariance[i] ?? [];
-          for (let j = 0; j < weights.length; j += 1) variance += wi * (row[j] ?? 0) * (weights[j] ?? 0);
-        }
-        return z * Math.sqrt(horizon * Math.max(0, variance));
-      },
+      varEstimate,
       correlation: (a, b) => {
         const i = index.get(a);
         const j = index.get(b);
@@ -119,7 +142,7 @@ export class MarketRiskModel {
     if (!covariance.every((row, i) => (row[i] ?? 0) > 0)) return undefined;
     return {
       index: new Map(symbols.map((symbol, i) => [symbol, i])),
-      covariance,
+      sigma: Float64Array.from(covariance.flat()),
       correlation: correlationFromCovariance(covariance),
     };
   }

@@ -107,8 +107,16 @@ export type PreTradeProposal = z.output<typeof preTradeProposalSchema>;
  * under the VaR limit: parametric (delta-normal) VaR, z·√(vᵀΣv), is convex in v; historical
  * simulation's quantile need not be, and then the answer is the end of the first passing run of
  * quantities. The map is only valid during the call (the check reuses it).
+ *
+ * `along`, optional, is the same estimate as a function of one symbol's exposure with the others
+ * fixed: a check evaluates the VaR along that line only (before, after, and the bisection behind
+ * `allowed_quantity`), so an estimator that can restrict itself to the line once makes every
+ * evaluation cheap. It must agree with the whole-map call.
  */
-export type VarEstimator = (exposures: ReadonlyMap<string, number>) => number;
+export interface VarEstimator {
+  (exposures: ReadonlyMap<string, number>): number;
+  along?(others: ReadonlyMap<string, number>, symbol: string): (exposure: number) => number;
+}
 
 /** The correlation of two symbols' returns, in [−1, 1]. */
 export type CorrelationOf = (a: string, b: string) => number;
@@ -339,9 +347,15 @@ function messageControls(b: Book, limits: RiskLimitSet, context: PreTradeContext
  */
 function varAtExposure(b: Book, symbol: string, estimate: VarEstimator): (exposure: number) => number {
   const exposures = new Map(b.others);
+  const along = estimate.along?.(exposures, symbol);
   return (exposure) => {
-    exposures.set(symbol, exposure);
-    const value = estimate(exposures);
+    let value: number;
+    if (along === undefined) {
+      exposures.set(symbol, exposure);
+      value = estimate(exposures);
+    } else {
+      value = along(exposure);
+    }
     if (!(Number.isFinite(value) && value >= 0)) {
       throw new RiskEstimateError(`the VaR estimate must be a finite number ≥ 0, got ${value}`);
     }
@@ -349,22 +363,48 @@ function varAtExposure(b: Book, symbol: string, estimate: VarEstimator): (exposu
   };
 }
 
-/** The exposure-weighted mean correlation over pairs of distinct symbols; 0 with fewer than two. */
-function meanCorrelation(exposures: ReadonlyMap<string, number>, correlation: CorrelationOf): number {
-  const names = [...exposures.keys()];
-  let weighted = 0;
-  let weights = 0;
+/**
+ * The change of the exposure-weighted mean correlation over pairs of distinct symbols (0 with
+ * fewer than two) when `symbol`'s exposure goes from `before` to `after`, the others fixed. The
+ * pairs among the others weigh the same either side, so they are summed once: the mean at
+ * exposure x is (P + |x|·R) / (W + |x|·E), P and W over the others' pairs, R and E over the
+ * symbol's pairs per unit of its exposure.
+ */
+function correlationChangeOf(
+  others: ReadonlyMap<string, number>,
+  symbol: string,
+  before: number,
+  after: number,
+  correlation: CorrelationOf,
+): number {
+  const names: string[] = [];
+  const weights: number[] = [];
+  for (const [name, exposure] of others) {
+    if (name === symbol) continue;
+    names.push(name);
+    weights.push(Math.abs(exposure));
+  }
+  let pairs = 0;
+  let pairWeights = 0;
+  let own = 0;
+  let ownWeights = 0;
   for (let i = 0; i < names.length; i++) {
     const a = names[i] as string;
-    const wa = Math.abs(exposures.get(a) ?? 0);
+    const wa = weights[i] ?? 0;
+    own += wa * correlation(symbol, a);
+    ownWeights += wa;
     for (let j = i + 1; j < names.length; j++) {
-      const c = names[j] as string;
-      const w = wa * Math.abs(exposures.get(c) ?? 0);
-      weighted += w * correlation(a, c);
-      weights += w;
+      const w = wa * (weights[j] ?? 0);
+      pairs += w * correlation(a, names[j] as string);
+      pairWeights += w;
     }
   }
-  return weights > 0 ? weighted / weights : 0;
+  const mean = (exposure: number): number => {
+    const x = Math.abs(exposure);
+    const total = pairWeights + x * ownWeights;
+    return total > 0 ? (pairs + x * own) / total : 0;
+  };
+  return mean(after) - mean(before);
 }
 
 /**
@@ -652,10 +692,7 @@ export function checkPreTrade(
 
   let correlationChange: number | null = null;
   if (context.correlation !== undefined && b.others !== null) {
-    const withSymbol = (exposure: number): Map<string, number> => new Map(b.others).set(symbol, exposure);
-    correlationChange =
-      meanCorrelation(withSymbol(after), context.correlation) -
-      meanCorrelation(withSymbol(before), context.correlation);
+    correlationChange = correlationChangeOf(b.others, symbol, before, after, context.correlation);
   }
 
   return {
