@@ -31,8 +31,20 @@ const defaultMaxRetainedBytesPerTopic = 64 * 1024 * 1024;
 /** Approximate per-message bookkeeping (object, offsets, array slot), counted against the cap. */
 const messageOverhead = 96;
 
-/** Consumers yield to the event loop this often, so a long backlog cannot starve timers and I/O. */
-const yieldEvery = 128;
+/**
+ * A consumer hands the event loop back after this much continuous work (ms): handlers that
+ * resolve at once (the decision path on a burst of one time step's bars) would otherwise hold
+ * timers and I/O — the HTTP requests of the same process — for the whole burst.
+ */
+const sliceMs = 1;
+
+/** Lets one turn of the event loop (timers, I/O, then this) pass. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof setImmediate === "function") setImmediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+}
 
 /**
  * The embedded EventBus: Kafka's model in one process. Each topic is a set of append-only
@@ -381,13 +393,14 @@ class GroupMember implements Subscription {
 
   async #run(): Promise<void> {
     let cursor = 0;
-    let handled = 0;
+    let sliceStart = performance.now();
     while (!this.#stopping.signal.aborted) {
       const claim = this.#group.claim(this, cursor);
       if (!claim) {
         await new Promise<void>((resolve) => {
           this.#wakeUp = resolve;
         });
+        sliceStart = performance.now();
         continue;
       }
       cursor += 1;
@@ -397,8 +410,10 @@ class GroupMember implements Subscription {
       } finally {
         this.#group.release(claim, commit);
       }
-      handled += 1;
-      if (handled % yieldEvery === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (performance.now() - sliceStart >= sliceMs) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
     }
   }
 
