@@ -26,7 +26,7 @@ import type { RuntimeEnv } from "./runtime-env";
 export class ProcessServices {
   readonly runtime: OnnxModelRuntime;
   /** Identifies this process among replicas: consumer groups that must see every event use it. */
-  readonly instanceId = `${hostname()}-${process.pid}`;
+  readonly instanceId: string;
   #publisher: Promise<BufferedPublisher> | undefined;
   #startedPublisher: BufferedPublisher | undefined;
   #models: Promise<ProductionModels> | undefined;
@@ -48,8 +48,11 @@ export class ProcessServices {
       modelPollMs?: number;
       /** How often the risk controls are re-read from the database, behind the topic; default 5 s. */
       riskControlsRefreshMs?: number;
+      /** Default host name and process id; tests hosting two "processes" in one give their own. */
+      instanceId?: string;
     },
   ) {
+    this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}`;
     this.runtime = new OnnxModelRuntime({
       executionProviders: options.env.ONNX_EXECUTION_PROVIDERS,
       logger: options.logger,
@@ -136,45 +139,54 @@ export class ProcessServices {
    * every change) and re-read from the database every few seconds in case an event was missed.
    */
   riskControls(): Promise<RiskControls> {
-    this.#controls ??= (async () => {
-      const { env, resources, repositories, logger } = this.options;
-      await repositories.portfolios.ensurePortfolio({
-        id: env.PORTFOLIO_ID,
-        name: env.PORTFOLIO_ID,
-        initialCapital: env.PORTFOLIO_STARTING_CASH,
-      });
-      const controls = new RiskControls({
-        portfolioId: env.PORTFOLIO_ID,
-        repository: repositories.riskControls,
-        clock: resources.clock,
-        logger: logger.child({ component: "risk-controls" }),
-        announce: (event) => resources.bus.publish(riskControlsTopic, [{ key: event.portfolio_id, payload: event }]),
-      });
-      // Subscribed before loading: a change made in between is applied from the topic.
-      this.#controlsSubscription = await resources.bus.subscribe({
-        topic: riskControlsTopic,
-        groupId: `risk-controls-${this.instanceId}`,
-        handler: async ({ payload }) => {
-          if (controls.apply(payload)) {
-            logger.info(
-              { portfolio: payload.portfolio_id, change: payload.change, state: payload.trading_state.state },
-              "risk controls changed",
-            );
-          }
-        },
-      });
-      await controls.load();
-      this.#controlsRefresh = setInterval(() => {
-        controls.load().catch((error: unknown) => logger.warn({ err: error }, "risk controls refresh failed"));
-      }, this.options.riskControlsRefreshMs ?? 5_000);
-      this.#controlsRefresh.unref();
-      logger.info(
-        { portfolio: env.PORTFOLIO_ID, limitsVersion: controls.limits.version, state: controls.tradingState.state },
-        "risk controls loaded",
-      );
-      return controls;
-    })();
+    this.#controls ??= this.#loadRiskControls().catch(async (error: unknown) => {
+      // Not cached: the next caller tries again (the database may be back by then).
+      this.#controls = undefined;
+      await this.#controlsSubscription?.stop().catch(() => undefined);
+      this.#controlsSubscription = undefined;
+      throw error;
+    });
     return this.#controls;
+  }
+
+  async #loadRiskControls(): Promise<RiskControls> {
+    const { env, resources, repositories, logger } = this.options;
+    await repositories.portfolios.ensurePortfolio({
+      id: env.PORTFOLIO_ID,
+      name: env.PORTFOLIO_ID,
+      initialCapital: env.PORTFOLIO_STARTING_CASH,
+    });
+    const controls = new RiskControls({
+      portfolioId: env.PORTFOLIO_ID,
+      repository: repositories.riskControls,
+      clock: resources.clock,
+      logger: logger.child({ component: "risk-controls" }),
+      announce: (event) => resources.bus.publish(riskControlsTopic, [{ key: event.portfolio_id, payload: event }]),
+    });
+    // Subscribed before loading: a change made in between is applied from the topic.
+    this.#controlsSubscription = await resources.bus.subscribe({
+      topic: riskControlsTopic,
+      groupId: `risk-controls-${this.instanceId}`,
+      handler: async ({ payload }) => {
+        if (controls.apply(payload)) {
+          logger.info(
+            { portfolio: payload.portfolio_id, change: payload.change, state: payload.trading_state.state },
+            "risk controls changed",
+          );
+        }
+      },
+    });
+    await controls.load();
+    if (this.#closed) throw new Error("process is shutting down");
+    this.#controlsRefresh = setInterval(() => {
+      controls.load().catch((error: unknown) => logger.warn({ err: error }, "risk controls refresh failed"));
+    }, this.options.riskControlsRefreshMs ?? 5_000);
+    this.#controlsRefresh.unref();
+    logger.info(
+      { portfolio: env.PORTFOLIO_ID, limitsVersion: controls.limits.version, state: controls.tradingState.state },
+      "risk controls loaded",
+    );
+    return controls;
   }
 
   /** Stops waiting for models that may never come (first-start training failed), so roles can stop. */

@@ -1,5 +1,6 @@
 export * from "./live-risk-gate";
 export * from "./market-risk-model";
+export * from "./memory-portfolio-repository";
 export * from "./memory-risk-control-repository";
 export * from "./portfolio-journal";
 export * from "./risk-alert-monitor";

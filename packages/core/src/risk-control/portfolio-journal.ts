@@ -6,6 +6,7 @@ import { Portfolio, type PortfolioStateRecord } from "../risk/portfolio";
 import type { ExecutionRecord } from "../risk/simulated-execution";
 
 const finite = z.number().finite();
+const dayMs = 86_400_000;
 const epochMs = z.number().int().nullable();
 
 /** `Portfolio.state()` as stored in a snapshot. */
@@ -67,20 +68,41 @@ export interface PortfolioJournalOptions {
 /**
  * Writes a live portfolio's fills to the journal, in order, and its snapshots. `record` is
  * synchronous (the decision path never waits for the database): fills queue in memory and one
- * write at a time drains them; a failed write is retried on the next flush. A snapshot takes the
- * state and the seq it covers in one synchronous step, so it is consistent whatever the journal's
- * backlog.
+ * write at a time drains them. What it promises:
+ * - a fill is never dropped while the process lives: a failed write keeps it queued, and the next
+ *   write (the next fill's, or the next snapshot's) retries the whole backlog in seq order; the
+ *   repository ignores a seq it already has, so a write that succeeded but reported a failure
+ *   does no harm when retried;
+ * - a snapshot takes the state and the seq it covers in one synchronous step, so it is consistent
+ *   whatever the backlog, and snapshots are stored in the order they were taken;
+ * - the first fill of a new UTC day takes a snapshot (once the synchronous step that booked it is
+ *   over), so a restart after a crash restores the
+ *   day's opening value (the daily loss limit's anchor) as the live portfolio had it; fills alone
+ *   restore the book exactly (cash, quantities, average costs, realised P&L), with each position
+ *   marked at its last fill until the next bar marks it again;
+ * - `suspend` stops every write (fills stay queued) while this process may not be the portfolio's
+ *   single writer; `resume` writes the backlog.
  */
 export class PortfolioJournal {
   readonly #o: PortfolioJournalOptions;
   readonly #pending: PortfolioFillRecord[] = [];
   #seq: number;
   #writing: Promise<void> = Promise.resolve();
+  #saving: Promise<void> = Promise.resolve();
   #failing = false;
+  #suspended = false;
+  /** The UTC day of the latest fill recorded (or of the portfolio when restored). */
+  #day: number | null;
 
   constructor(options: PortfolioJournalOptions) {
     this.#o = options;
     this.#seq = options.seq;
+    this.#day = options.portfolio.state().day;
+  }
+
+  /** Whether writes are stopped (see `suspend`). */
+  get suspended(): boolean {
+    return this.#suspended;
   }
 
   /** The seq of the latest fill recorded. */
@@ -106,13 +128,37 @@ export class PortfolioJournal {
       price: execution.executionPrice,
       decisionId: execution.decisionId,
     });
-    void this.flush();
+    const day = Math.floor(execution.time / dayMs);
+    const newDay = this.#day !== null && day > this.#day;
+    this.#day = Math.max(day, this.#day ?? day);
+    if (!newDay) {
+      void this.flush();
+      return;
+    }
+    // Once the step that booked this fill is over: the bar's other fills are booked before they
+    // are recorded, and a snapshot in between would cover them without their seqs.
+    void Promise.resolve().then(() =>
+      this.snapshot().catch((error: unknown) =>
+        this.#o.logger.warn({ err: error, portfolio: this.#o.portfolioId }, "new day's portfolio snapshot failed"),
+      ),
+    );
+  }
+
+  /** Stops writing fills and snapshots until `resume`; fills recorded meanwhile stay queued. */
+  suspend(): void {
+    this.#suspended = true;
+  }
+
+  /** Writes again, starting with the backlog. */
+  resume(): Promise<void> {
+    this.#suspended = false;
+    return this.flush();
   }
 
   /** Writes every pending fill; resolves when they are written (or the write failed, logged). */
   flush(): Promise<void> {
     this.#writing = this.#writing.then(async () => {
-      if (this.#pending.length === 0) return;
+      if (this.#pending.length === 0 || this.#suspended) return;
       const batch = this.#pending.slice();
       try {
         await this.#o.repository.appendFills(this.#o.portfolioId, batch);
@@ -128,10 +174,19 @@ export class PortfolioJournal {
     return this.#writing;
   }
 
-  /** Stores a snapshot of the portfolio now, after writing the pending fills. */
-  async snapshot(): Promise<void> {
+  /**
+   * Stores a snapshot of the portfolio now, after writing the pending fills (a fill write that
+   * fails does not hold the snapshot back: it covers those fills). Rejects when suspended.
+   */
+  snapshot(): Promise<void> {
+    if (this.#suspended) return Promise.reject(new Error("the portfolio journal is suspended"));
     const snapshot = { seq: this.#seq, time: this.#o.clock.now(), state: this.#o.portfolio.state() };
-    await this.flush();
-    await this.#o.repository.saveSnapshot(this.#o.portfolioId, snapshot);
+    const saved = this.#saving.then(async () => {
+      await this.flush();
+      if (this.#suspended) throw new Error("the portfolio journal was suspended before the snapshot was stored");
+      await this.#o.repository.saveSnapshot(this.#o.portfolioId, snapshot);
+    });
+    this.#saving = saved.catch(() => undefined);
+    return saved;
   }
 }
