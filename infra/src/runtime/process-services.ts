@@ -168,15 +168,18 @@ export class ProcessServices {
       topic: riskControlsTopic,
       groupId: `risk-controls-${this.instanceId}`,
       handler: async ({ payload }) => {
-        if (controls.apply(payload)) {
-          logger.info(
-            { portfolio: payload.portfolio_id, change: payload.change, state: payload.trading_state.state },
-            "risk controls changed",
-          );
-        }
+        controls.apply(payload);
       },
     });
     await controls.load();
+    // Logged however the change arrived (the topic, a refresh, this process's own change): the
+    // moment a kill switch took effect here is on record.
+    controls.onChange((limits, state) =>
+      logger.info(
+        { portfolio: env.PORTFOLIO_ID, limitsVersion: limits.version, state: state.state, setBy: state.setBy },
+        "risk controls in force",
+      ),
+    );
     if (this.#closed) throw new Error("process is shutting down");
     this.#controlsRefresh = setInterval(() => {
       controls.load().catch((error: unknown) => logger.warn({ err: error }, "risk controls refresh failed"));
