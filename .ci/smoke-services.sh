@@ -44,6 +44,39 @@ if curl -sf "http://127.0.0.1:$api_port/readyz" | grep -q '"adapter":"kafka'; th
 node "$root/.ci/check-decision-path.mjs" "http://127.0.0.1:$api_port" | tee "$out/decision-path.log"
 passed=$((passed + $(grep -c '^  ok:' "$out/decision-path.log")))
 failed=$((failed + $(grep -c '^  FAILED:' "$out/decision-path.log")))
+# The kill switch across processes: HALTED set through the API (a risk officer's key made with the
+# CLI) must reach the workers' gate over Kafka within a second, and the API must refuse at once.
+api_url="http://127.0.0.1:$api_port"
+key=$(npm run -s api-key -w @tradeops/api -- --email smoke-officer@example.com --role risk_officer 2>"$out/api-key.log")
+if [ -n "$key" ]; then ok "API key created with the CLI"; else bad "api-key CLI: $(tail -3 "$out/api-key.log")"; fi
+put_state() { # state reason
+  curl -s -o "$out/trading-state.json" -w '%{http_code}' -X PUT "$api_url/api/v1/risk/trading-state" \
+    -H "authorization: Bearer $key" -H 'content-type: application/json' -d "{\"state\":\"$1\",\"reason\":\"$2\"}"
+}
+status=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "$api_url/api/v1/risk/trading-state" \
+  -H 'content-type: application/json' -d '{"state":"HALTED","reason":"no key"}')
+if [ "$status" = 401 ]; then ok "kill switch refused without a key (401)"; else bad "kill switch without a key answered $status"; fi
+halted_at=$(date +%s%N)
+status=$(put_state HALTED "services smoke: kill switch")
+if [ "$status" = 200 ]; then ok "HALTED set through the API"; else bad "PUT trading-state answered $status: $(cat "$out/trading-state.json")"; fi
+check='{"symbol":"AAPL","action":"BUY","quantity":1,"estimated_price":100,"portfolio_state":{"total_value":1000000,"positions":{}}}'
+if curl -s -X POST "$api_url/api/v1/risk/check" -H 'content-type: application/json' -d "$check" | grep -q '"TRADING_HALTED"'; then
+  ok "the API refuses with TRADING_HALTED"
+else
+  bad "the API's risk check does not say TRADING_HALTED"
+fi
+seen=""
+while [ $((($(date +%s%N) - halted_at) / 1000000)) -lt 1000 ]; do
+  if grep -q '"state":"HALTED".*"msg":"risk controls in force"' "$out/workers.log"; then
+    seen=$((($(date +%s%N) - halted_at) / 1000000))
+    break
+  fi
+  sleep 0.05
+done
+if [ -n "$seen" ]; then ok "the workers applied HALTED within 1 s (${seen} ms)"; else bad "the workers did not apply HALTED within 1 s"; fi
+status=$(put_state ACTIVE "services smoke: done")
+if [ "$status" = 200 ]; then ok "ACTIVE again"; else bad "PUT trading-state ACTIVE answered $status"; fi
+
 stored=$(psql "$database" -tAc "select count(*) from regime_history")
 if [ "${stored:-0}" -gt 0 ]; then ok "regime history stored ($stored rows)"; else bad "no regime history stored"; fi
 

@@ -14,6 +14,8 @@ const apiEnvSchema = z
     API_PORT: z.coerce.number().int().min(1).max(65_535).default(4000),
     WORKER_ROLES: roleListSchema.optional(),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** The embedded mode's data folder (the launcher's): the local risk officer's key is written there. */
+    TRADEOPS_DATA_DIR: z.string().min(1).default(".data"),
   })
   .transform((env) => ({
     ...env,

@@ -6,10 +6,14 @@ import {
   startPredictionEngine,
   startProcessRuntime,
 } from "@tradeops/infra";
+import { ApiKeyAuthenticator } from "./auth/authenticator";
+import { ensureLocalRiskOfficerKey } from "./auth/local-risk-officer-key";
 import { parseApiEnv } from "./env";
 import { buildServer } from "./server";
 import { FeatureApiService } from "./services/feature-service";
 import { LiveFeed } from "./services/live-feed";
+import { RiskFeed } from "./services/risk-feed";
+import { RiskService } from "./services/risk-service";
 import { SystemService } from "./services/system-service";
 import { TradingService } from "./services/trading-service";
 import { version } from "./version";
@@ -27,6 +31,10 @@ async function main() {
     ? { engine: () => services.decisionEngine, stop: async () => {} }
     : startPredictionEngine({ env, resources, database, services, logger });
 
+  // Loading starts now, so the first risk request does not wait for it.
+  services.riskControls().catch((error: unknown) => logger.error({ err: error }, "risk controls not loaded"));
+
+  const sectors = sectorMap(defaultUniverse(env.SIM_SYMBOLS));
   let explainer: Promise<DecisionExplainer> | undefined;
   const trading = new TradingService({
     engine: prediction.engine,
@@ -41,7 +49,7 @@ async function main() {
       return explainer;
     },
     repositories: database.repositories,
-    sectors: sectorMap(defaultUniverse(env.SIM_SYMBOLS)),
+    sectors,
     now: resources.clock.now,
     logger,
   });
@@ -59,6 +67,31 @@ async function main() {
   });
   const live = new LiveFeed({ bus: resources.bus, logger, groupId: `console-${services.instanceId}` });
   await live.start();
+  const riskFeed = new RiskFeed({ bus: resources.bus, logger, groupId: `risk-${services.instanceId}` });
+  await riskFeed.start();
+  const risk = new RiskService({
+    controls: () => services.riskControls(),
+    gate: () => services.riskGate,
+    feed: riskFeed,
+    sectors,
+    now: resources.clock.now,
+    logger: logger.child({ service: "risk" }),
+  });
+  // Key expiry and revocation are wall-clock matters, whatever clock the market runs on.
+  const authenticator = new ApiKeyAuthenticator({
+    repository: database.repositories.apiKeys,
+    now: Date.now,
+    logger: logger.child({ component: "auth" }),
+  });
+  if (runtimeMode(env) === "embedded") {
+    const path = await ensureLocalRiskOfficerKey({
+      dataDir: env.TRADEOPS_DATA_DIR,
+      repository: database.repositories.apiKeys,
+      authenticator,
+      logger,
+    });
+    logger.info({ path }, "the local risk officer's API key (console Risk page) is in this file");
+  }
   const system = new SystemService({
     readiness: runtime.readiness,
     migrations: database.migrations,
@@ -74,8 +107,10 @@ async function main() {
       live,
       trading,
       features,
+      risk,
       publisherStats: () => services.publisherStats(),
     },
+    authenticator,
     logger,
     version,
   });
@@ -86,6 +121,7 @@ async function main() {
     steps: [
       { name: "http", run: () => app.close() },
       { name: "live feed", run: () => live.stop() },
+      { name: "risk feed", run: () => riskFeed.stop() },
       { name: "prediction engine", run: prediction.stop },
       ...runtime.shutdownSteps,
     ],

@@ -13,6 +13,7 @@ import { FeatureApiService } from "./services/feature-service";
 import { LiveFeed } from "./services/live-feed";
 import { SystemService } from "./services/system-service";
 import { TradingService } from "./services/trading-service";
+import { riskKit } from "./testing/risk-test-kit";
 
 const now = () => Date.parse("2026-03-04T05:06:07Z");
 
@@ -64,8 +65,10 @@ async function serverWith(checks: DependencyCheck[]) {
     now,
     logger: silentLogger,
   });
+  const { risk, authenticator } = await riskKit();
   return buildServer({
-    services: { readiness, system, live, trading, features, publisherStats: () => undefined },
+    services: { readiness, system, live, trading, features, risk, publisherStats: () => undefined },
+    authenticator,
     logger: silentLogger,
     version: "9.9.9",
   });

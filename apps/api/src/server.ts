@@ -1,8 +1,12 @@
 import type { Logger } from "@tradeops/core";
 import type { ReadinessService } from "@tradeops/infra";
 import { marketDataRejections } from "@tradeops/infra";
+import { TRPCError } from "@trpc/server";
 import { type FastifyTRPCPluginOptions, fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import Fastify from "fastify";
+import type { ApiKeyAuthenticator } from "./auth/authenticator";
+import { installRequestPrincipal } from "./auth/request-principal";
+import { ApiError } from "./http/api-error";
 import { installErrorHandling } from "./http/error-handler";
 import { registerHealthRoutes } from "./http/health-routes";
 import { installMetrics } from "./http/metrics";
@@ -17,7 +21,13 @@ export interface ApiServices extends ApiServiceBag {
 }
 
 /** The HTTP surface: health, metrics, OpenAPI, the public REST API and tRPC for the console. */
-export async function buildServer(options: { services: ApiServices; logger: Logger; version: string }) {
+export async function buildServer(options: {
+  services: ApiServices;
+  /** Resolves `Authorization: Bearer <key>` to a principal (REST and tRPC alike). */
+  authenticator: ApiKeyAuthenticator;
+  logger: Logger;
+  version: string;
+}) {
   const app = Fastify({
     // No request logger: per-request log lines would dominate the hot endpoints' latency budget;
     // errors are logged by the error handler.
@@ -32,6 +42,7 @@ export async function buildServer(options: { services: ApiServices; logger: Logg
     marketDataRejections: () => marketDataRejections.snapshot(),
   });
   registerHealthRoutes(app, options.services.readiness);
+  installRequestPrincipal(app, options.authenticator);
 
   const document = buildOpenApiDocument(
     {
@@ -48,7 +59,15 @@ export async function buildServer(options: { services: ApiServices; logger: Logg
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: ({ req }) => ({ services: options.services, requestId: String(req.id) }),
+      createContext: async ({ req }) => {
+        try {
+          const principal = await options.authenticator.authenticate(req.headers.authorization);
+          return { services: options.services, requestId: String(req.id), principal };
+        } catch (error) {
+          if (error instanceof ApiError) throw new TRPCError({ code: "UNAUTHORIZED", message: error.message });
+          throw error;
+        }
+      },
       onError: ({ error, path }) => {
         if (error.code === "INTERNAL_SERVER_ERROR") options.logger.error({ err: error, path }, "tRPC procedure failed");
       },

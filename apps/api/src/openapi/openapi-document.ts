@@ -6,6 +6,8 @@ export interface OperationSpec {
   readonly summary: string;
   readonly tags: readonly string[];
   readonly request?: { readonly body?: z.ZodType; readonly query?: z.ZodType; readonly params?: z.ZodType };
+  /** Roles whose API key (`Authorization: Bearer <key>`) may call it; absent, the operation is open. */
+  readonly roles?: readonly string[];
   /**
    * Status code -> description and, when there is a body, its schema; `contentType` defaults to
    * JSON (a streamed body names its own, its schema then describing one item).
@@ -31,7 +33,9 @@ export function buildOpenApiDocument(
     ];
     const operation = {
       summary: op.summary,
+      ...(op.roles ? { description: `Needs an API key of role ${op.roles.join(", ")}.` } : {}),
       tags: op.tags,
+      ...(op.roles ? { security: [{ apiKey: [] }] } : {}),
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.request?.body
         ? {
@@ -60,7 +64,21 @@ export function buildOpenApiDocument(
     const openApiPath = op.path.replace(/:([A-Za-z_]+)/g, "{$1}");
     paths[openApiPath] = { ...paths[openApiPath], [op.method]: operation };
   }
-  return { openapi: "3.1.0", info, paths };
+  return {
+    openapi: "3.1.0",
+    info,
+    paths,
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: "http",
+          scheme: "bearer",
+          description:
+            "An API key (`tro_…`) as a bearer token. Open operations accept requests without one; a key that is sent must be valid (else 401).",
+        },
+      },
+    },
+  };
 }
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output") {

@@ -4,7 +4,21 @@ import { featuresParams, featuresQuery, featuresResponse } from "../rest/v1/feat
 import { forensicsParams, forensicsResponse } from "../rest/v1/forensics.schemas";
 import { historyLineSchema, historyParams, historyQuery } from "../rest/v1/history.schemas";
 import { predictRequest, predictResponse } from "../rest/v1/predict.schemas";
-import { riskCheckRequest, riskCheckResponse } from "../rest/v1/risk.schemas";
+import {
+  alertsQuery,
+  alertsResponse,
+  hrpResponse,
+  reservationCancelResponse,
+  reservationParams,
+  reviseLimitsRequest,
+  riskCheckRequest,
+  riskCheckResponse,
+  riskControlsResponse,
+  riskLimitSetResponse,
+  riskStateResponse,
+  tradingStateRequest,
+  tradingStateResponse,
+} from "../rest/v1/risk.schemas";
 import type { OperationSpec } from "./openapi-document";
 
 const readinessSchema = z.object({
@@ -106,16 +120,127 @@ export const operations: readonly OperationSpec[] = [
   {
     method: "post",
     path: "/api/v1/risk/check",
-    summary: "Pre-trade check of a proposed trade against the portfolio's limits.",
+    summary:
+      "Pre-trade check of a proposed trade against the portfolio's limits and trading state. Against the " +
+      "live portfolio an approval reserves its exposure until it fills, is cancelled or expires " +
+      "(reservation_id, reservation_expires_at); with portfolio_state, that portfolio is checked and nothing " +
+      "is reserved. Each API key is its own client for the throttle and duplicate detection.",
     tags: ["risk"],
     request: { body: riskCheckRequest },
     responses: {
       200: {
-        description: "approved, or rejected with reasons and the largest allowed quantity",
+        description:
+          "approved (with the risk assessment), or rejected with reasons (see the `code` enum) and the largest allowed quantity",
         schema: riskCheckResponse,
       },
-      400: { description: "invalid trade parameters", schema: errorResponse },
-      503: { description: "risk manager unavailable", schema: errorResponse },
+      400: { description: "invalid trade parameters or portfolio_state", schema: errorResponse },
+      401: { description: "an API key was sent and is invalid, expired or revoked", schema: errorResponse },
+      503: {
+        description:
+          "risk manager unavailable: RISK_NOT_READY (controls not loaded), PORTFOLIO_NOT_HOSTED (this process " +
+          "is not the live portfolio's single writer: pass portfolio_state or ask that process), RISK_ESTIMATE_FAILED",
+        schema: errorResponse,
+      },
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/risk/reservations/:id/cancel",
+    summary:
+      "Releases an approval that will not be sent to the market, so its exposure stops counting against the limits.",
+    tags: ["risk"],
+    roles: ["trader", "risk_officer", "admin"],
+    request: { params: reservationParams },
+    responses: {
+      200: { description: "cancelled", schema: reservationCancelResponse },
+      401: { description: "no API key, or an invalid one", schema: errorResponse },
+      403: { description: "the key's role may not cancel", schema: errorResponse },
+      404: { description: "no open reservation with that id (filled, cancelled or expired)", schema: errorResponse },
+      503: { description: "this process does not host the live portfolio", schema: errorResponse },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/risk/state",
+    summary:
+      "The portfolio's latest risk state (the spec's Risk State Schema: portfolio, risk_metrics, " +
+      "limit_utilization, last_updated) with the trading state and limit version in force; published every 10 s.",
+    tags: ["risk"],
+    responses: {
+      200: { description: "the risk state", schema: riskStateResponse },
+      401: { description: "an API key was sent and is invalid", schema: errorResponse },
+      503: { description: "RISK_STATE_UNAVAILABLE: no risk state published yet", schema: errorResponse },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/risk/hrp",
+    summary: "Hierarchical-risk-parity target weights beside the current weights of the invested value.",
+    tags: ["risk"],
+    responses: {
+      200: { description: "target and current weights per symbol", schema: hrpResponse },
+      401: { description: "an API key was sent and is invalid", schema: errorResponse },
+      503: { description: "HRP_UNAVAILABLE: too little return history yet", schema: errorResponse },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/risk/alerts",
+    summary: "Recent risk alerts (position above the alert threshold; a limit breach not blocked), newest first.",
+    tags: ["risk"],
+    request: { query: alertsQuery },
+    responses: {
+      200: { description: "the alerts", schema: alertsResponse },
+      400: { description: "invalid limit", schema: errorResponse },
+      401: { description: "an API key was sent and is invalid", schema: errorResponse },
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/risk/controls",
+    summary:
+      "The limits in force (with their version), the trading state, and the audit trail of changes (50, newest first).",
+    tags: ["risk"],
+    responses: {
+      200: { description: "the risk controls", schema: riskControlsResponse },
+      401: { description: "an API key was sent and is invalid", schema: errorResponse },
+      503: { description: "RISK_NOT_READY: the controls are not loaded yet", schema: errorResponse },
+    },
+  },
+  {
+    method: "put",
+    path: "/api/v1/risk/limits",
+    summary:
+      "Revises some limits: a new version, audited with who, when, old and new values and the reason, " +
+      "effective in every process. A patch that changes nothing returns the set in force.",
+    tags: ["risk"],
+    roles: ["risk_officer", "admin"],
+    request: { body: reviseLimitsRequest },
+    responses: {
+      200: { description: "the limit set now in force", schema: riskLimitSetResponse },
+      400: { description: "invalid limits or reason (e.g. a warning above its limit)", schema: errorResponse },
+      401: { description: "no API key, or an invalid one", schema: errorResponse },
+      403: { description: "the key's role may not change limits", schema: errorResponse },
+      409: { description: "a concurrent revision won; reload and retry", schema: errorResponse },
+      503: { description: "RISK_NOT_READY: the controls are not loaded yet", schema: errorResponse },
+    },
+  },
+  {
+    method: "put",
+    path: "/api/v1/risk/trading-state",
+    summary:
+      "Sets the trading state (the kill switch): ACTIVE, REDUCING (only reducing trades pass) or HALTED " +
+      "(nothing passes), with a reason; audited, effective in every process within a second. Idempotent.",
+    tags: ["risk"],
+    roles: ["risk_officer", "admin"],
+    request: { body: tradingStateRequest },
+    responses: {
+      200: { description: "the trading state now in force", schema: tradingStateResponse },
+      400: { description: "invalid state or reason", schema: errorResponse },
+      401: { description: "no API key, or an invalid one", schema: errorResponse },
+      403: { description: "the key's role may not change the trading state", schema: errorResponse },
+      409: { description: "a concurrent change won; reload and retry", schema: errorResponse },
+      503: { description: "RISK_NOT_READY: the controls are not loaded yet", schema: errorResponse },
     },
   },
   {

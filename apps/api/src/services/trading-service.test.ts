@@ -148,29 +148,4 @@ describe("TradingService", () => {
     );
     expect(unready.statusCode).toBe(503);
   });
-
-  it("checks a trade against an overriding portfolio: approved, then rejected with the largest allowed quantity", () => {
-    const state = { total_value: 1_000_000, cash: 1_000_000, positions: {} };
-    const approved = service().riskCheck({
-      symbol,
-      action: "BUY",
-      quantity: 100,
-      estimated_price: 100,
-      portfolio_state: state,
-    });
-    expect(approved).toMatchObject({ approved: true, risk_assessment: { position_after_trade: { quantity: 100 } } });
-    const rejected = service().riskCheck({
-      symbol,
-      action: "BUY",
-      quantity: 3_000,
-      estimated_price: 100,
-      portfolio_state: state,
-    });
-    expect(rejected.approved).toBe(false);
-    if (rejected.approved === false) {
-      expect(rejected.rejection_reasons.map((r) => r.code)).toContain("CONCENTRATION_LIMIT");
-      // 25% of 1,000,000 at 100 a share.
-      expect(rejected.allowed_quantity).toBe(2_500);
-    }
-  });
 });

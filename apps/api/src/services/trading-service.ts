@@ -1,19 +1,15 @@
 import {
-  checkTrade,
   type DecisionEngine,
   type DecisionExplainer,
   type DecisionOutcome,
   type Logger,
   PredictionUnavailableError,
   type Repositories,
-  type RiskValidation,
-  staticPortfolioView,
 } from "@tradeops/core";
 import type { z } from "zod";
 import { ApiError } from "../http/api-error";
 import type { forensicsResponse } from "../rest/v1/forensics.schemas";
 import type { predictRequest, predictResponse } from "../rest/v1/predict.schemas";
-import type { riskCheckRequest, riskCheckResponse } from "../rest/v1/risk.schemas";
 
 const forensicsRetentionMs = 90 * 24 * 60 * 60 * 1000;
 
@@ -116,44 +112,6 @@ export class TradingService {
         latency_ms: outcome.processingTimeMs,
         timestamp: new Date(outcome.time).toISOString(),
       },
-    };
-  }
-
-  riskCheck(request: z.output<typeof riskCheckRequest>): z.input<typeof riskCheckResponse> {
-    const view = request.portfolio_state
-      ? staticPortfolioView({ ...request.portfolio_state, sectors: this.deps.sectors })
-      : this.requireEngine().portfolio;
-    let validation: RiskValidation;
-    try {
-      validation = checkTrade(view, {
-        symbol: request.symbol,
-        side: request.action,
-        quantity: request.quantity,
-        price: request.estimated_price,
-      });
-    } catch (error) {
-      if (error instanceof RangeError) throw new ApiError(400, "INVALID_TRADE", error.message);
-      throw error;
-    }
-    const timestamp = new Date(this.deps.now()).toISOString();
-    if (!validation.approved) {
-      return {
-        approved: false,
-        rejection_reasons: validation.rejection_reasons.map((r) => ({ ...r })),
-        allowed_quantity: validation.allowed_quantity,
-        warnings: [...validation.warnings],
-        timestamp,
-      };
-    }
-    return {
-      approved: true,
-      risk_assessment: {
-        position_after_trade: { ...validation.position_after_trade },
-        portfolio_impact: { concentration_increase: validation.concentration_increase },
-        limit_utilization: { ...validation.limit_utilization },
-      },
-      warnings: [...validation.warnings],
-      timestamp,
     };
   }
 

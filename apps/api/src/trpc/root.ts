@@ -1,6 +1,7 @@
 import { dataRouter } from "./routers/data/data.router";
 import { decisionsRouter } from "./routers/decisions/decisions.router";
 import { liveRouter } from "./routers/live/live.router";
+import { riskRouter } from "./routers/risk/risk.router";
 import { systemRouter } from "./routers/system/system.router";
 import { router } from "./trpc";
 
@@ -9,6 +10,7 @@ export const appRouter = router({
   live: liveRouter,
   decisions: decisionsRouter,
   data: dataRouter,
+  risk: riskRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,6 +18,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <span className="brand">TradeOps</span>
           <nav>
             <Link href="/">Live</Link>
+            <Link href="/risk">Risk</Link>
             <Link href="/system">System</Link>
           </nav>
         </header>

@@ -4,6 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { AppRouter } from "@tradeops/api";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { type ReactNode, useState } from "react";
+import { bearerHeaders, readApiKey } from "../trpc/api-key";
 import { TRPCProvider } from "../trpc/trpc-context";
 
 export function Providers({ children }: { children: ReactNode }) {
@@ -15,8 +16,10 @@ export function Providers({ children }: { children: ReactNode }) {
       links: [
         splitLink({
           condition: (op) => op.type === "subscription",
+          // EventSource cannot send headers; the subscriptions are public.
           true: httpSubscriptionLink({ url: "/trpc" }),
-          false: httpBatchLink({ url: "/trpc" }),
+          // Read per request, so a key entered or forgotten applies to the very next call.
+          false: httpBatchLink({ url: "/trpc", headers: () => bearerHeaders(readApiKey()) }),
         }),
       ],
     }),

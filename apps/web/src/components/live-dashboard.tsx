@@ -18,6 +18,7 @@ import type { inferRouterOutputs } from "@trpc/server";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useMemo, useState } from "react";
 import { useTRPC } from "../trpc/trpc-context";
+import { RiskAlertBanner } from "./risk-alert-banner";
 
 type Snapshot = inferRouterOutputs<AppRouter>["live"]["snapshot"];
 type Decision = Snapshot["decisions"][number];
@@ -167,6 +168,7 @@ export function LiveDashboard() {
 
   return (
     <>
+      <RiskAlertBanner marketTime={latest ? Date.parse(latest.timestamp) : undefined} />
       <div className="live-toolbar">
         <label>
           Symbol{" "}

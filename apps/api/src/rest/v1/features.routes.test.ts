@@ -20,6 +20,7 @@ import { FeatureApiService } from "../../services/feature-service";
 import { LiveFeed } from "../../services/live-feed";
 import { SystemService } from "../../services/system-service";
 import { TradingService } from "../../services/trading-service";
+import { riskKit } from "../../testing/risk-test-kit";
 
 const minute = 60_000;
 const start = Date.UTC(2026, 0, 5, 0, 0);
@@ -95,8 +96,10 @@ beforeAll(async () => {
         logger: silentLogger,
       }),
       features,
+      risk: (await riskKit()).risk,
       publisherStats: () => undefined,
     },
+    authenticator: (await riskKit()).authenticator,
     logger: silentLogger,
     version: "0.0.0",
   });

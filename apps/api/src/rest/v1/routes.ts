@@ -1,26 +1,15 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { z } from "zod";
 import { ApiError } from "../../http/api-error";
 import type { FeatureApiService } from "../../services/feature-service";
+import type { RiskService } from "../../services/risk-service";
 import type { TradingService } from "../../services/trading-service";
 import { featuresParams, featuresQuery } from "./features.schemas";
 import { forensicsParams } from "./forensics.schemas";
 import { historyQuery } from "./history.schemas";
+import { parse } from "./parse-request";
 import { predictRequest } from "./predict.schemas";
-import { riskCheckRequest } from "./risk.schemas";
-
-/** Parses a request part, turning a failure into the spec's status with every problem listed. */
-function parse<S extends z.ZodType>(schema: S, value: unknown, status: number, what: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new ApiError(
-    status,
-    status === 422 ? "UNPROCESSABLE" : status === 404 ? "NOT_FOUND" : "BAD_REQUEST",
-    `invalid ${what}: ${result.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ")}`,
-    result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
-  );
-}
+import { registerRiskRoutes } from "./risk.routes";
 
 /** A series' path parameters: an impossible symbol is the spec's 404, a bad timeframe its 422. */
 function seriesParams(raw: unknown) {
@@ -34,7 +23,7 @@ function seriesParams(raw: unknown) {
 /** The spec's public REST endpoints for execution engines (see the OpenAPI document). */
 export function registerRestV1(
   app: FastifyInstance,
-  services: { readonly trading: TradingService; readonly features: FeatureApiService },
+  services: { readonly trading: TradingService; readonly features: FeatureApiService; readonly risk: RiskService },
 ) {
   const { trading, features } = services;
   app.get("/api/v1/features/:symbol/:timeframe", async (request) => {
@@ -60,10 +49,7 @@ export function registerRestV1(
     return trading.predict(body);
   });
 
-  app.post("/api/v1/risk/check", async (request) => {
-    const body = parse(riskCheckRequest, request.body, 400, "request body");
-    return trading.riskCheck(body);
-  });
+  registerRiskRoutes(app, services.risk);
 
   app.get("/api/v1/forensics/:decision_id", async (request) => {
     const params = parse(forensicsParams, request.params, 404, "decision id");
