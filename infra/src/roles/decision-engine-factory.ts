@@ -62,6 +62,8 @@ export function createDecisionEngine(
     gate?: LiveRiskGate;
     /** Also told of every execution, in the step that books it (the fill journal). */
     onExecution?: (record: ExecutionRecord) => void;
+    /** Default: DECISION_EVERY_BARS. */
+    decisionEveryBars?: number;
   },
 ): DecisionEngine {
   const universe = defaultUniverse(env.SIM_SYMBOLS);
@@ -108,7 +110,7 @@ export function createDecisionEngine(
     {
       timeframe: engineTimeframe,
       portfolioId: env.PORTFOLIO_ID,
-      decisionEveryBars: env.DECISION_EVERY_BARS,
+      decisionEveryBars: options.decisionEveryBars ?? env.DECISION_EVERY_BARS,
     },
   );
 }

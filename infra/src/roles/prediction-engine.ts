@@ -30,6 +30,32 @@ function apiDecisionsOnly(sink: DecisionEventSink): DecisionEventSink {
   };
 }
 
+/** Stored bars per symbol fed at start: beyond the longest window (61 bars) the recursive features have settled. */
+const warmupBars = 240;
+
+/**
+ * Feeds the engine the latest stored 1-minute bars of every symbol, in time order across symbols
+ * (the cross-sectional ranks need it), so it is ready at once instead of after an hour of
+ * market time; a symbol whose bars cannot be read only starts cold.
+ */
+async function warmFromStoredBars(engine: DecisionEngine, context: RoleContext, logger: Logger): Promise<void> {
+  const symbols = defaultUniverse(context.env.SIM_SYMBOLS).map((s) => s.symbol);
+  const now = context.resources.clock.now();
+  const series = await Promise.all(
+    symbols.map((symbol) =>
+      context.database.repositories.marketData
+        .barsBefore(symbol, "1min", now + 1, warmupBars)
+        .catch((error: unknown) => {
+          logger.warn({ err: error, symbol }, "stored bars not read: the symbol starts cold");
+          return [];
+        }),
+    ),
+  );
+  const bars = series.flat().sort((a, b) => a.time - b.time);
+  for (const bar of bars) await engine.onBar(bar);
+  logger.info({ bars: bars.length, symbols: symbols.length }, "prediction engine warmed from stored bars");
+}
+
 /**
  * The decision engine behind POST /api/v1/predict in an API process that does not host the
  * decisions role (services mode): once the production models are loaded it follows
@@ -46,8 +72,9 @@ export function startPredictionEngine(context: RoleContext): {
   const logger: Logger = context.logger.child({ component: "prediction-engine" });
   const starting = (async () => {
     const models = await context.services.productionModels();
-    // A paper copy of the portfolio whose gate follows the portfolio's risk controls, so predictions
-    // see the limits and trading state in force; it approves nothing for the live portfolio.
+    // A flat paper book whose gate follows the portfolio's risk controls, so predictions see the
+    // limits and trading state in force. The live book is the decisions role's (its single
+    // writer's); this engine never decides on its own, so its book stays flat and raises no alerts.
     const controls = await context.services.riskControls();
     const portfolio = new Portfolio({
       startingCash: context.env.PORTFOLIO_STARTING_CASH,
@@ -64,8 +91,9 @@ export function startPredictionEngine(context: RoleContext): {
       { ...context, logger },
       models,
       apiDecisionsOnly(await context.services.publisher()),
-      { auditExecutions: false, portfolio, gate: risk.gate },
+      { auditExecutions: false, portfolio, gate: risk.gate, decisionEveryBars: Number.MAX_SAFE_INTEGER },
     );
+    await warmFromStoredBars(built, context, logger);
     const subscription = await context.resources.bus.subscribe({
       topic: marketBarsTopic,
       groupId: `prediction-${context.services.instanceId}`,
