@@ -1,17 +1,31 @@
+import { z } from "zod";
 import type { PortfolioFillRecord, PortfolioRepository, PortfolioSnapshotRecord } from "../ports/repositories";
+
+// The database's checks (packages/db's PrismaPortfolioRepository), so the twin refuses what it refuses.
+const portfolioId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "a portfolio id: lower-case letters, digits, _ or -");
+const epochMs = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+const fillSchema = z.object({
+  seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  time: epochMs,
+  symbol: z.string().min(1),
+  side: z.enum(["BUY", "SELL"]),
+  quantity: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  price: z.number().positive().finite(),
+  decisionId: z.string().min(1).optional(),
+});
+
+const snapshotSchema = z.object({
+  seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  time: epochMs,
+  state: z.record(z.string(), z.unknown()),
+});
 
 interface Journal {
   readonly fills: Map<number, PortfolioFillRecord>;
   readonly snapshots: PortfolioSnapshotRecord[];
-}
-
-function assertFill(fill: PortfolioFillRecord): void {
-  if (!Number.isSafeInteger(fill.seq) || fill.seq < 1) throw new RangeError(`fill seq must be >= 1, got ${fill.seq}`);
-  if (!Number.isSafeInteger(fill.quantity) || fill.quantity < 1) {
-    throw new RangeError(`fill quantity must be a positive integer, got ${fill.quantity}`);
-  }
-  if (!(Number.isFinite(fill.price) && fill.price > 0))
-    throw new RangeError(`fill price must be positive, got ${fill.price}`);
 }
 
 /**
@@ -24,25 +38,25 @@ export class MemoryPortfolioRepository implements PortfolioRepository {
   readonly #journals = new Map<string, Journal>();
 
   async ensurePortfolio(input: { id: string; name: string; initialCapital: number }): Promise<void> {
-    if (!this.#journals.has(input.id)) this.#journals.set(input.id, { fills: new Map(), snapshots: [] });
+    const id = portfolioId.parse(input.id);
+    z.number().finite().nonnegative().parse(input.initialCapital);
+    if (!this.#journals.has(id)) this.#journals.set(id, { fills: new Map(), snapshots: [] });
   }
 
   async appendFills(portfolioId: string, fills: readonly PortfolioFillRecord[]): Promise<void> {
     const journal = this.#journal(portfolioId);
-    for (const fill of fills) assertFill(fill);
-    for (const fill of fills) if (!journal.fills.has(fill.seq)) journal.fills.set(fill.seq, structuredClone(fill));
+    const parsed = z.array(fillSchema).parse(fills);
+    for (const fill of parsed) if (!journal.fills.has(fill.seq)) journal.fills.set(fill.seq, fill);
   }
 
   async saveSnapshot(portfolioId: string, snapshot: PortfolioSnapshotRecord): Promise<void> {
     const journal = this.#journal(portfolioId);
-    if (!Number.isSafeInteger(snapshot.seq) || snapshot.seq < 0) {
-      throw new RangeError(`snapshot seq must be >= 0, got ${snapshot.seq}`);
-    }
-    journal.snapshots.push(structuredClone(snapshot));
+    const parsed = snapshotSchema.parse(snapshot);
+    journal.snapshots.push(structuredClone(parsed));
   }
 
-  async load(portfolioId: string): Promise<{ snapshot: PortfolioSnapshotRecord | null; fills: PortfolioFillRecord[] }> {
-    const journal = this.#journals.get(portfolioId);
+  async load(id: string): Promise<{ snapshot: PortfolioSnapshotRecord | null; fills: PortfolioFillRecord[] }> {
+    const journal = this.#journals.get(portfolioId.parse(id));
     if (journal === undefined) return { snapshot: null, fills: [] };
     let latest: PortfolioSnapshotRecord | null = null;
     for (const snapshot of journal.snapshots) if (latest === null || snapshot.time >= latest.time) latest = snapshot;
@@ -51,9 +65,9 @@ export class MemoryPortfolioRepository implements PortfolioRepository {
     return { snapshot: structuredClone(latest), fills: structuredClone(fills) };
   }
 
-  #journal(portfolioId: string): Journal {
-    const journal = this.#journals.get(portfolioId);
-    if (journal === undefined) throw new Error(`portfolio ${portfolioId} does not exist`);
+  #journal(id: string): Journal {
+    const journal = this.#journals.get(portfolioId.parse(id));
+    if (journal === undefined) throw new Error(`portfolio ${id} does not exist`);
     return journal;
   }
 }

@@ -5,5 +5,7 @@ export * from "./event-spill-contract";
 export * from "./feature-cache-contract";
 export * from "./job-queue-contract";
 export * from "./model-store-contract";
+export * from "./portfolio-repository-contract";
+export * from "./risk-control-repository-contract";
 export * from "./switchable-event-bus";
 export * from "./wait-for";

@@ -5,6 +5,6 @@ import { servicesEnv } from "../../../../infra/src/testing/services-env";
 import { riskRepositoriesSuite } from "../testing/risk-repositories-suite";
 import { scratchTestDatabases } from "../testing/scratch-test-databases";
 
-describe("Portfolio, risk-control and API-key repositories, on a PostgreSQL server", () => {
+describe("Portfolio, risk-control and API-key repositories as stored, on a PostgreSQL server", () => {
   riskRepositoriesSuite(() => scratchTestDatabases(servicesEnv().DATABASE_URL));
 });

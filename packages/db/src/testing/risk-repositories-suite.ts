@@ -33,7 +33,11 @@ function audit(action: string, time: number, portfolio = "paper"): AuditEntry {
   };
 }
 
-/** The portfolio journal, the risk controls and the API keys against a migrated database. */
+/**
+ * What only the database shows about the portfolio journal, the risk controls and the API keys:
+ * rows as stored, foreign keys, the database's clock. Their behaviour is the contract of
+ * `@tradeops/core/testing`, run against these repositories from `infra/src/db/`.
+ */
 export function riskRepositoriesSuite(createFactory: () => Promise<TestDatabaseFactory>): void {
   const db = useMigratedDatabase(createFactory);
   const portfolios = () => new PrismaPortfolioRepository(db.prisma);
@@ -48,120 +52,102 @@ export function riskRepositoriesSuite(createFactory: () => Promise<TestDatabaseF
     return id;
   };
 
-  it("journals fills idempotently and loads the latest snapshot with the fills after it, exactly", async () => {
+  it("stores a portfolio once, and its fills as typed rows with doubles unchanged", async () => {
     const id = await newPortfolio();
-    expect(await portfolios().load(id)).toEqual({ snapshot: null, fills: [] });
+    const portfolio = await db.prisma.portfolio.findUniqueOrThrow({ where: { id } });
+    expect({ name: portfolio.name, capital: portfolio.initialCapital.toString() }).toEqual({
+      name: id,
+      capital: "1000000",
+    });
     await portfolios().appendFills(id, [fill(1), fill(2, { side: "SELL", decisionId: "d-2" })]);
-    // A repeated seq keeps the first fill written.
-    await portfolios().appendFills(id, [fill(2, { price: 1 }), fill(3)]);
-    expect(await portfolios().load(id)).toEqual({
-      snapshot: null,
-      fills: [fill(1), fill(2, { side: "SELL", decisionId: "d-2" }), fill(3)],
-    });
-    // 0.1 + 0.2 and a third: doubles whose shortest decimal form is long must come back unchanged.
-    const state = { cash: 0.1 + 0.2, positions: [{ symbol: "AAPL", averageCost: 100 / 3, quantity: 7 }], day: null };
-    await portfolios().saveSnapshot(id, { seq: 2, time: t0 + 150_000, state });
-    await portfolios().appendFills(id, [fill(4)]);
-    const loaded = await portfolios().load(id);
-    expect(loaded).toEqual({ snapshot: { seq: 2, time: t0 + 150_000, state }, fills: [fill(3), fill(4)] });
-    expect((loaded.snapshot?.state as typeof state | undefined)?.cash).toBe(0.1 + 0.2);
-    await portfolios().saveSnapshot(id, { seq: 4, time: t0 + 300_000, state: { cash: 1 } });
-    expect(await portfolios().load(id)).toEqual({
-      snapshot: { seq: 4, time: t0 + 300_000, state: { cash: 1 } },
-      fills: [],
-    });
+    await portfolios().appendFills(id, [fill(2, { price: 1 })]);
+    const rows = await db.prisma.portfolioFill.findMany({ where: { portfolioId: id }, orderBy: { seq: "asc" } });
+    expect(rows.map(({ createdAt: _, ...row }) => row)).toEqual([
+      {
+        portfolioId: id,
+        seq: 1n,
+        time: new Date(fill(1).time),
+        symbol: "AAPL",
+        side: "BUY",
+        quantity: 10n,
+        price: 100 + 1 / 3,
+        decisionId: null,
+      },
+      {
+        portfolioId: id,
+        seq: 2n,
+        time: new Date(fill(2).time),
+        symbol: "AAPL",
+        side: "SELL",
+        quantity: 20n,
+        price: 100 + 2 / 3,
+        decisionId: "d-2",
+      },
+    ]);
   });
 
-  it("refuses impossible fills and a portfolio that does not exist", async () => {
-    const id = await newPortfolio();
-    await expect(portfolios().appendFills(id, [fill(1, { quantity: 0 })])).rejects.toThrow(/quantity/);
-    await expect(portfolios().appendFills(id, [fill(0)])).rejects.toThrow(/seq/);
-    await expect(portfolios().appendFills("nobody", [fill(1)])).rejects.toThrow();
-    expect((await portfolios().load(id)).fills).toEqual([]);
-  });
-
-  it("versions limits: a version written twice is a conflict, and each revision carries its audit row", async () => {
-    const id = await newPortfolio();
-    expect(await controls().currentLimits(id)).toBeNull();
-    const v1 = { version: 1, limits: { maxPositionShare: 0.25 }, createdBy: "system", reason: "defaults", time: t0 };
-    expect(await controls().saveLimits(id, v1, null)).toBe("saved");
-    const v2 = {
-      ...v1,
-      version: 2,
-      limits: { maxPositionShare: 0.2 },
-      createdBy: "user:o",
-      reason: "tighter",
-      time: t0 + 5,
-    };
-    expect(
-      await controls().saveLimits(id, v2, { ...audit("risk_limits.update", t0 + 5, id), before: v1, after: v2 }),
-    ).toBe("saved");
-    // A concurrent revision from the same version loses, and writes no audit row.
-    expect(await controls().saveLimits(id, { ...v2, reason: "other" }, audit("risk_limits.update", t0 + 6, id))).toBe(
-      "conflict",
-    );
-    expect(await controls().currentLimits(id)).toEqual(v2);
-    const trail = await controls().auditTrail(id, 10);
-    expect(trail).toHaveLength(1);
-    expect(trail[0]).toMatchObject({
-      action: "risk_limits.update",
-      actor: "user:officer",
-      after: v2,
-      reason: "news pending",
-    });
-  });
-
-  it("sets trading states only over the state expected, one of concurrent changes winning", async () => {
-    const id = await newPortfolio();
-    expect(await controls().currentTradingState(id)).toBeNull();
-    const active = {
-      portfolioId: id,
-      state: "ACTIVE" as const,
-      setBy: "system",
-      role: "system" as const,
-      reason: "opened",
+  it("refuses risk controls for a portfolio that does not exist", async () => {
+    const limits = {
+      version: 1,
+      limits: { maxPositionShare: 0.25 },
+      createdBy: "system",
+      reason: "defaults",
       time: t0,
     };
-    expect(await controls().saveTradingState(active, null, null)).toBe("saved");
-    expect(await controls().saveTradingState({ ...active, time: t0 + 1 }, null, null)).toBe("conflict");
-    const halts = await Promise.all(
-      [1, 2, 3, 4, 5].map((i) =>
-        controls().saveTradingState(
-          {
-            ...active,
-            state: "HALTED",
-            setBy: `user:${i}`,
-            role: "risk_officer",
-            reason: `halt ${i}`,
-            time: t0 + 10 + i,
-          },
-          "ACTIVE",
-          audit("trading_state.halt", t0 + 10 + i, id),
-        ),
-      ),
-    );
-    expect(halts.filter((result) => result === "saved")).toHaveLength(1);
-    const current = await controls().currentTradingState(id);
-    expect(current).toMatchObject({ state: "HALTED", role: "risk_officer" });
-    expect(await controls().auditTrail(id, 10)).toHaveLength(1);
+    await expect(controls().saveLimits("nobody", limits, null)).rejects.toThrow();
+    const state = {
+      portfolioId: "nobody",
+      state: "ACTIVE",
+      setBy: "system",
+      role: "system",
+      reason: "x",
+      time: t0,
+    } as const;
+    await expect(controls().saveTradingState(state, null, null)).rejects.toThrow();
+    await expect(controls().acquireLease("nobody", "a", 60_000)).rejects.toThrow();
+  });
+
+  it("writes a change and its audit row in one transaction, and lists only risk-control rows", async () => {
+    const id = await newPortfolio();
+    const v1 = { version: 1, limits: { maxPositionShare: 0.25 }, createdBy: "system", reason: "defaults", time: t0 };
+    // An audit row the database refuses (no actor) takes the limits down with it.
+    await expect(
+      controls().saveLimits(id, v1, { ...audit("risk_limits.update", t0, id), actor: "" }),
+    ).rejects.toThrow();
+    expect(await db.prisma.riskLimitSet.count({ where: { portfolioId: id } })).toBe(0);
+    expect(await controls().saveLimits(id, v1, audit("risk_limits.update", t0, id))).toBe("saved");
+    const [row] = await db.prisma.auditEvent.findMany({ where: { entityId: id } });
+    expect(row).toMatchObject({
+      actor: "user:officer",
+      action: "risk_limits.update",
+      entityType: "portfolio",
+      before: { state: "ACTIVE" },
+      after: { state: "HALTED" },
+      reason: "news pending",
+      time: new Date(t0),
+    });
+    // Other writers' audit rows about the portfolio (decisions, say) are not part of its risk trail.
     await db.prisma.auditEvent.create({
       data: { actor: "x", action: "decision.executed", entityType: "portfolio", entityId: id, time: new Date(t0 + 99) },
     });
-    expect(await controls().auditTrail(id, 10)).toHaveLength(1);
+    expect((await controls().auditTrail(id, 10)).map((entry) => entry.action)).toEqual(["risk_limits.update"]);
   });
 
-  it("leases a portfolio to one holder at a time, until it expires or is released", async () => {
+  it("times leases by the database's clock, keeping the first acquisition time across renewals", async () => {
     const id = await newPortfolio();
+    const [{ now }] = await db.prisma.$queryRaw<[{ now: Date }]>`SELECT now() AS now`;
     expect(await controls().acquireLease(id, "a", 60_000)).toBe(true);
-    expect(await controls().acquireLease(id, "b", 60_000)).toBe(false);
-    expect(await controls().acquireLease(id, "a", 60_000)).toBe(true);
-    await controls().releaseLease(id, "b");
-    expect(await controls().acquireLease(id, "b", 60_000)).toBe(false);
+    const first = await db.prisma.portfolioLease.findUniqueOrThrow({ where: { portfolioId: id } });
+    expect(first.holder).toBe("a");
+    expect(first.expiresAt.getTime() - now.getTime()).toBeGreaterThanOrEqual(60_000);
+    expect(first.expiresAt.getTime() - now.getTime()).toBeLessThan(70_000);
+    await new Promise((done) => setTimeout(done, 20));
+    expect(await controls().acquireLease(id, "a", 120_000)).toBe(true);
+    const renewed = await db.prisma.portfolioLease.findUniqueOrThrow({ where: { portfolioId: id } });
+    expect(renewed.acquiredAt).toEqual(first.acquiredAt);
+    expect(renewed.expiresAt.getTime()).toBeGreaterThan(first.expiresAt.getTime() + 59_000);
     await controls().releaseLease(id, "a");
-    expect(await controls().acquireLease(id, "b", 50)).toBe(true);
-    await new Promise((done) => setTimeout(done, 120));
-    expect(await controls().acquireLease(id, "a", 60_000)).toBe(true);
-    expect(await controls().acquireLease(id, "b", 60_000)).toBe(false);
+    expect(await db.prisma.portfolioLease.count({ where: { portfolioId: id } })).toBe(0);
   });
 
   it("stores users and hashed API keys, finds a key by its prefix, records uses and revocations", async () => {
