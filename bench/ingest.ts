@@ -27,19 +27,16 @@ for (let i = 0; i < barsPerSymbol; i++) steps.push(simulator.nextBars());
 async function run(label: string, cache: FeatureCache) {
   const pipeline = new FeaturePipeline();
   const perStepMs: number[] = [];
-  let writes: Promise<void>[] = [];
   const started = performance.now();
   for (const bars of steps) {
     const stepStarted = performance.now();
+    const writes: Promise<void>[] = [];
     for (const bar of bars) writes.push(writeFeatureVector(cache, pipeline.update(bar)));
     perStepMs.push((performance.now() - stepStarted) / bars.length);
-    // Bound the in-flight writes as a live process would (a bar every interval), without waiting per bar.
-    if (writes.length >= 20_000) {
-      await Promise.all(writes);
-      writes = [];
-    }
+    // A time step's writes go out together (pipelined on Redis) and are awaited before the next
+    // step, as a live process does between bar intervals; nothing waits per bar.
+    await Promise.all(writes);
   }
-  await Promise.all(writes);
   const seconds = (performance.now() - started) / 1000;
   const updates = symbols * barsPerSymbol;
   console.log(

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import {
   checkPreTrade,
   defaultUniverse,
@@ -13,7 +15,7 @@ import {
   sectorMap,
 } from "@tradeops/core";
 import { runOpenLoop } from "./lib/open-loop";
-import { startPlatform } from "./lib/platform";
+import { startPlatform, waitForCachedFeatures } from "./lib/platform";
 import { report, summarise } from "./lib/stats";
 
 /**
@@ -30,6 +32,7 @@ import { report, summarise } from "./lib/stats";
 const calls = Number(process.env.BENCH_CALLS ?? 200_000);
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 10_000);
 const rates = (process.env.BENCH_RATES ?? "500,1000,2000").split(",").map(Number);
+const settleMs = Number(process.env.BENCH_SETTLE_MS ?? 30_000);
 
 function inProcess() {
   const universe = defaultUniverse(20);
@@ -93,22 +96,45 @@ function inProcess() {
 async function overHttp() {
   const platform = await startPlatform({ apiPort: 4490, pgPort: 54490 });
   try {
-    // The live gate answers once the decisions role has restored the portfolio and seen prices.
-    const symbol = "AAPL";
-    const liveBody = (i: number) =>
-      JSON.stringify({ symbol, action: "BUY", quantity: 1 + (i % 50), estimated_price: 100 });
+    // A symbol the platform trades, at its last price (inside the price collar), once the decision
+    // path runs; then first-start work (training, backfill) settles before measuring.
+    const symbol = await waitForCachedFeatures(platform.apiUrl);
+    const features = (await (await fetch(`${platform.apiUrl}/api/v1/features/${symbol}/1min`)).json()) as {
+      features: { price: number };
+    };
+    const price = features.features.price;
+    await new Promise((resolve) => setTimeout(resolve, settleMs));
+    // The default throttle (100 messages a second per client) would turn most of the load into
+    // cheap THROTTLED answers: raised, as a risk officer, so every request runs every control.
+    const key = (await readFile(join(platform.dataDir, "risk-officer.key"), "utf8")).trim();
+    const raised = await fetch(`${platform.apiUrl}/api/v1/risk/limits`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ limits: { throttle: { maxMessages: 100_000, perMs: 1_000 } }, reason: "benchmark load" }),
+    });
+    if (!raised.ok) throw new Error(`raising the throttle failed: ${raised.status} ${await raised.text()}`);
+    const order = (i: number) => ({ symbol, action: "BUY", quantity: 1 + (i % 50), estimated_price: price });
+    // Distinct order ids: the duplicate check is per order, so none of these is a duplicate.
+    const liveBody = (i: number) => JSON.stringify({ ...order(i), order_id: `bench-${i}` });
     const overrideBody = (i: number) =>
       JSON.stringify({
-        symbol,
-        action: "BUY",
-        quantity: 1 + (i % 50),
-        estimated_price: 100,
+        ...order(i),
         portfolio_state: {
-          total_value: 1_000_000,
+          total_value: 500_000 + 100 * price,
           cash: 500_000,
-          positions: { MSFT: { quantity: 1000, current_price: 400 } },
+          positions: { [symbol]: { quantity: 100, current_price: price } },
         },
       });
+    // The floor: the same server's cheapest route (GET /healthz) at the top rate, measured the same
+    // way; the risk check's own cost is what it adds to this.
+    const floor = await runOpenLoop({ url: `${platform.apiUrl}/healthz`, rate: Math.max(...rates), durationMs });
+    console.log(
+      report(`HTTP floor: GET /healthz, ${Math.max(...rates)} req/s`, summarise(floor.latenciesMs), {
+        achieved: `${floor.achievedRate.toFixed(0)} req/s`,
+        "send lag p99": `${summarise(floor.lagMs).p99.toFixed(2)} ms`,
+        statuses: JSON.stringify(floor.statusCounts),
+      }),
+    );
     for (const [name, body] of [
       ["portfolio_state override", overrideBody],
       ["live portfolio", liveBody],

@@ -8,6 +8,8 @@ const root = resolve(import.meta.dirname, "..", "..");
 
 export interface RunningPlatform {
   readonly apiUrl: string;
+  /** The platform's data folder (TRADEOPS_DATA_DIR: the local risk officer's key is there). */
+  readonly dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -81,9 +83,12 @@ export async function startPlatform(options: {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
     env: {
-      ...process.env,
+      // The embedded platform: connection strings of real services in this shell (e.g. after
+      // `eval "$(bash infra/local/services.sh env)"`) are not inherited, only what `env` adds.
+      ...withoutServices(process.env),
       DATABASE_URL: postgres.url,
       API_PORT: String(options.apiPort),
+      TRADEOPS_DATA_DIR: data,
       MODEL_STORE_DIR: join(data, "models"),
       EVENT_SPILL_DIR: join(data, "spill"),
       LOG_LEVEL: "warn",
@@ -104,6 +109,7 @@ export async function startPlatform(options: {
   }
   return {
     apiUrl,
+    dataDir: data,
     async stop() {
       await stopped(api);
       await postgres.stop();
@@ -130,4 +136,10 @@ export async function waitForCachedFeatures(apiUrl: string, timeoutMs = 180_000)
     if (Date.now() > deadline) throw new Error("no cached features within the timeout");
     await new Promise((r) => setTimeout(r, 1_000));
   }
+}
+
+/** The environment without the variables that switch the platform onto real services. */
+function withoutServices(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { DATABASE_URL, REDIS_URL, REDIS_NAMESPACE, KAFKA_BROKERS, ...rest } = env;
+  return rest;
 }

@@ -283,7 +283,8 @@ const settlingErrors = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILA
 /**
  * Retries a metadata call while a just-created topic settles. Another process may have created
  * it a moment ago (so this one's createTopics did not wait for leaders), and until the partitions
- * have leaders the broker answers "does not host this topic-partition". Gives up after ~15 s.
+ * have leaders the broker answers "does not host this topic-partition" (or kafkajs trips over the
+ * partial metadata). Gives up after ~15 s.
  */
 async function whileTopicSettles<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -291,7 +292,11 @@ async function whileTopicSettles<T>(call: () => Promise<T>): Promise<T> {
       return await call();
     } catch (error) {
       const type = (error as { type?: unknown }).type;
-      if (attempt >= 30 || typeof type !== "string" || !settlingErrors.has(type)) throw error;
+      // kafkajs's fetchTopicOffsets destructures the broker's answer and throws a TypeError when
+      // the topic's partitions are not all in the metadata yet (seen when two processes create
+      // the topics at once): also a topic still settling.
+      const settling = error instanceof TypeError || (typeof type === "string" && settlingErrors.has(type));
+      if (attempt >= 30 || !settling) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

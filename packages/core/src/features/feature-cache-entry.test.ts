@@ -6,9 +6,10 @@ import {
   FEATURE_CACHE_TTL_SECONDS,
   featureCacheKey,
   readFeatureVector,
+  unwritableVector,
   writeFeatureVector,
 } from "./feature-cache-entry";
-import type { FeatureVector } from "./feature-vector";
+import { type FeatureVector, featureVectorSchema } from "./feature-vector";
 
 const vector: FeatureVector = {
   symbol: "AAPL",
@@ -104,5 +105,36 @@ describe("feature cache entries", () => {
     expect(read.problem).toMatch(problem);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.[0]).toMatchObject({ key, problem: read.problem });
+  });
+});
+
+describe("the hand-written write check", () => {
+  const bad: [string, unknown][] = [
+    ["empty symbol", { ...vector, symbol: "" }],
+    ["unknown timeframe", { ...vector, timeframe: "2min" }],
+    ["timestamp not ISO", { ...vector, timestamp: "yesterday" }],
+    ["timestamp with an offset", { ...vector, timestamp: "2025-10-21T14:30:00+02:00" }],
+    ["impossible date", { ...vector, timestamp: "2025-13-45T14:30:00.000Z" }],
+    ["NaN", { ...vector, features: { price: Number.NaN } }],
+    ["infinity", { ...vector, features: { price: Number.POSITIVE_INFINITY } }],
+    ["string value", { ...vector, features: { price: "1" } }],
+    ["feature name in capitals", { ...vector, features: { Price: 1 } }],
+    ["empty version", { ...vector, version: "" }],
+    ["features not an object", { ...vector, features: null }],
+  ];
+  const good: [string, FeatureVector][] = [
+    ["a full vector", vector],
+    ["no features yet", { ...vector, features: {} }],
+    ["no fraction of a second", { ...vector, timestamp: "2025-10-21T14:30:00Z" }],
+  ];
+
+  it.each(bad)("refuses what the schema refuses: %s", (_, candidate) => {
+    expect(featureVectorSchema.safeParse(candidate).success).toBe(false);
+    expect(unwritableVector(candidate as FeatureVector)).not.toBeNull();
+  });
+
+  it.each(good)("accepts what the schema accepts: %s", (_, candidate) => {
+    expect(featureVectorSchema.safeParse(candidate).success).toBe(true);
+    expect(unwritableVector(candidate)).toBeNull();
   });
 });

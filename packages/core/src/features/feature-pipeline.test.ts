@@ -339,29 +339,6 @@ describe("FeaturePipeline and batchCompute", () => {
     expect(() => new FeaturePipeline({ definitions: [price, price] })).toThrow(/defined twice/);
     expect(() => batchCompute([], { definitions: [] })).toThrow(/at least one/);
   });
-
-  it("runs well past 50,000 bar-updates/s over 200 symbols with the full registry", () => {
-    const symbols = Array.from({ length: 200 }, (_, i) => `S${i}`);
-    const barsPerSymbol = 300;
-    const feed = interleave(
-      symbols.map((symbol, i) => randomWalkBars(barsPerSymbol, { symbol, seed: 100 + i, startPrice: 20 + i })),
-    );
-    const run = () => {
-      const pipeline = new FeaturePipeline();
-      const started = performance.now();
-      for (const bar of feed) pipeline.update(bar);
-      return { pipeline, perSecond: feed.length / ((performance.now() - started) / 1_000) };
-    };
-    // One run to let the JIT compile the hot path, then the better of two measured runs (a
-    // runner busy with other test files slows any one of them).
-    const { pipeline } = run();
-    const perSecond = Math.max(run().perSecond, run().perSecond);
-    expect(feed.length).toBe(60_000);
-    expect(Object.keys(pipeline.latest("S0", "1min")?.features ?? {})).toHaveLength(featureDefinitions.length);
-    // 95,000-110,000/s measured here on an idle core (2-core machine, Node 20); the floor is the
-    // issue's target per worker process.
-    expect(perSecond).toBeGreaterThan(50_000);
-  });
 });
 
 it("all bars of a time step are stamped alike whatever the series", () => {
