@@ -15,7 +15,7 @@ import {
   sectorMap,
 } from "@tradeops/core";
 import { runOpenLoop } from "./lib/open-loop";
-import { startPlatform, waitForCachedFeatures } from "./lib/platform";
+import { startApi, startPlatform, waitForCachedFeatures } from "./lib/platform";
 import { report, summarise } from "./lib/stats";
 
 /**
@@ -135,18 +135,9 @@ async function overHttp() {
         statuses: JSON.stringify(floor.statusCounts),
       }),
     );
-    for (const [name, body] of [
-      ["portfolio_state override", overrideBody],
-      ["live portfolio", liveBody],
-    ] as const) {
+    const measure = async (name: string, url: string, body: (i: number) => string) => {
       for (const rate of rates) {
-        const result = await runOpenLoop({
-          url: `${platform.apiUrl}/api/v1/risk/check`,
-          method: "POST",
-          body,
-          rate,
-          durationMs,
-        });
+        const result = await runOpenLoop({ url, method: "POST", body, rate, durationMs });
         console.log(
           report(`HTTP risk check, ${name}, ${rate} req/s`, summarise(result.latenciesMs), {
             achieved: `${result.achievedRate.toFixed(0)} req/s`,
@@ -156,6 +147,20 @@ async function overHttp() {
           }),
         );
       }
+    };
+    const checkUrl = `${platform.apiUrl}/api/v1/risk/check`;
+    await measure("portfolio_state override", checkUrl, overrideBody);
+    await measure("live portfolio", checkUrl, liveBody);
+    // An API replica that only serves (WORKER_ROLES=none): checks with a portfolio_state need no
+    // live book, so any replica answers them; the platform's own API stops first.
+    await platform.stopApi();
+    const replica = await startApi(4491, { ...platform.env, WORKER_ROLES: "none" });
+    try {
+      // Its prediction engine warms from the stored bars at start: let that finish first.
+      await new Promise((resolve) => setTimeout(resolve, 15_000));
+      await measure("portfolio_state override, serving-only replica", `${replica.url}/api/v1/risk/check`, overrideBody);
+    } finally {
+      await replica.stop();
     }
   } finally {
     await platform.stop();

@@ -8,6 +8,10 @@ const root = resolve(import.meta.dirname, "..", "..");
 
 export interface RunningPlatform {
   readonly apiUrl: string;
+  /** The API's environment, for a replica of it (`startApi`). */
+  readonly env: NodeJS.ProcessEnv;
+  /** Stops the API only, leaving the embedded PostgreSQL running. */
+  stopApi(): Promise<void>;
   /** The platform's data folder (TRADEOPS_DATA_DIR: the local risk officer's key is there). */
   readonly dataDir: string;
   stop(): Promise<void>;
@@ -76,30 +80,48 @@ export async function startPlatform(options: {
 }): Promise<RunningPlatform> {
   const data = mkdtempSync(join(tmpdir(), "tradeops-bench-"));
   const postgres = await startEmbeddedPostgres(join(data, "pg"), options.pgPort);
+  const env = {
+    // The embedded platform: connection strings of real services in this shell (e.g. after
+    // `eval "$(bash infra/local/services.sh env)"`) are not inherited, only what `env` adds.
+    ...withoutServices(process.env),
+    DATABASE_URL: postgres.url,
+    TRADEOPS_DATA_DIR: data,
+    MODEL_STORE_DIR: join(data, "models"),
+    EVENT_SPILL_DIR: join(data, "spill"),
+    LOG_LEVEL: "warn",
+    ...options.env,
+  };
+  const api = await startApi(options.apiPort, env);
+  return {
+    apiUrl: api.url,
+    dataDir: data,
+    env,
+    stopApi: api.stop,
+    async stop() {
+      await api.stop();
+      await postgres.stop();
+    },
+  };
+}
+
+/**
+ * An API process on `port` with `env` (plus API_PORT), once /readyz answers. With WORKER_ROLES
+ * set to `none` it is a serving-only replica: no decision path in its event loop.
+ */
+export async function startApi(port: number, env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }> {
   // BENCH_API_PROFILE_DIR: a V8 CPU profile of the API process, to see where its time goes.
   const profile = process.env.BENCH_API_PROFILE_DIR;
   const profiling = profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [];
   const api = spawn(process.execPath, [...profiling, "--import", "tsx", join(root, "apps/api/src/main.ts")], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
-    env: {
-      // The embedded platform: connection strings of real services in this shell (e.g. after
-      // `eval "$(bash infra/local/services.sh env)"`) are not inherited, only what `env` adds.
-      ...withoutServices(process.env),
-      DATABASE_URL: postgres.url,
-      API_PORT: String(options.apiPort),
-      TRADEOPS_DATA_DIR: data,
-      MODEL_STORE_DIR: join(data, "models"),
-      EVENT_SPILL_DIR: join(data, "spill"),
-      LOG_LEVEL: "warn",
-      ...options.env,
-    },
+    env: { ...env, API_PORT: String(port) },
   });
   api.stdout?.resume();
-  const apiUrl = `http://127.0.0.1:${options.apiPort}`;
+  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const ok = await fetch(`${apiUrl}/readyz`).then(
+    const ok = await fetch(`${url}/readyz`).then(
       (r) => r.ok,
       () => false,
     );
@@ -107,14 +129,8 @@ export async function startPlatform(options: {
     if (Date.now() > deadline || api.exitCode !== null) throw new Error("API did not become ready");
     await new Promise((r) => setTimeout(r, 500));
   }
-  return {
-    apiUrl,
-    dataDir: data,
-    async stop() {
-      await stopped(api);
-      await postgres.stop();
-    },
-  };
+  let stopping: Promise<void> | undefined;
+  return { url, stop: () => (stopping ??= stopped(api)) };
 }
 
 /** Waits until the feature endpoint serves `symbol` from the cache (the decision path has run). */
