@@ -107,6 +107,21 @@ describe("decide", () => {
     expect(decide(input({ price: 20_000 }))).toMatchObject({ action: "HOLD", holdReason: "below_one_share" });
   });
 
+  it("caps a BUY at the headroom it is given, and holds when there is none", () => {
+    // Sized 125 shares (as above); 80.7 shares of room left: 80.
+    expect(decide(input({ maxBuyQuantity: 80.7 }))).toMatchObject({ action: "BUY", quantity: 80, sizedQuantity: 80 });
+    expect(decide(input({ maxBuyQuantity: 500 }))).toMatchObject({ action: "BUY", quantity: 125 });
+    expect(decide(input({ maxBuyQuantity: 0.9 }))).toMatchObject({
+      action: "HOLD",
+      quantity: 0,
+      holdReason: "at_alert_level",
+      sizedQuantity: 125,
+    });
+    // A SELL is never capped by it.
+    const selling = { probabilities: { ...probabilities, bull_specialist: { sell: 0.75, hold: 0.125, buy: 0.125 } } };
+    expect(decide(input({ ...selling, heldQuantity: 50, maxBuyQuantity: 0 }))).toMatchObject({ action: "SELL" });
+  });
+
   it("decides without a risk check when none is given", () => {
     expect(decide(input()).riskValidation).toBeNull();
   });

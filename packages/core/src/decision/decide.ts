@@ -29,7 +29,9 @@ export type HoldReason =
   /** The sized trade rounds to 0 shares. */
   | "below_one_share"
   /** The risk check allows none of the trade. */
-  | "risk_rejected";
+  | "risk_rejected"
+  /** A BUY with no room left under `maxBuyQuantity` (the position or its sector at its alert level). */
+  | "at_alert_level";
 
 /** What the decision reads of a pre-trade check: `PreTradeResult` (the gate) or v1's `RiskValidation`. */
 export interface RiskVerdict {
@@ -46,6 +48,12 @@ export interface DecideInput<V extends RiskVerdict = PreTradeResult> {
   /** Shares of the symbol held now. */
   readonly heldQuantity: number;
   readonly policy?: DecisionPolicy;
+  /**
+   * The most shares a BUY may add, whatever the sizing asks: the engine's headroom below the
+   * risk limits' alert levels, so that a position built up to a hard limit is not carried past
+   * it by the next uptick. Absent: no cap besides the risk check.
+   */
+  readonly maxBuyQuantity?: number;
   /**
    * The pre-trade risk check of `quantity` shares (the gate's `check`), or absent to decide
    * without one (the API's `risk_check: false`).
@@ -109,7 +117,8 @@ const clamp = (x: number, low: number, high: number): number => Math.min(high, M
  *   come from P̄ = (0.05, 0.70, 0.25) — confidence 0.25, the ensemble mostly expects nothing — or
  *   from (0.40, 0, 0.60) — 0.60.
  * - Size: round(confidence × targetPositionFraction × totalValue / price) shares, and for a SELL
- *   at most what is held; 0 shares is HOLD (`below_one_share`).
+ *   at most what is held; 0 shares is HOLD (`below_one_share`). A BUY is capped at
+ *   `maxBuyQuantity`; no room at all is HOLD (`at_alert_level`).
  * - Risk: a trade the check refuses is cut to its `allowed_quantity` (and checked again at that
  *   size); when nothing is allowed it becomes HOLD, quantity 0, with the refusal kept
  *   (`risk_rejected`).
@@ -143,6 +152,11 @@ export function decide<V extends RiskVerdict = PreTradeResult>(input: DecideInpu
   let sized = Math.round((confidence * policy.targetPositionFraction * Math.max(0, totalValue)) / price);
   if (side === "SELL") sized = Math.min(sized, heldQuantity);
   if (!(sized >= 1)) return hold("below_one_share");
+  if (side === "BUY" && input.maxBuyQuantity !== undefined) {
+    const room = Math.floor(input.maxBuyQuantity);
+    if (room < 1) return hold("at_alert_level", sized);
+    sized = Math.min(sized, room);
+  }
   if (input.riskCheck === undefined) {
     return {
       ...base,

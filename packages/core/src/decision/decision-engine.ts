@@ -462,6 +462,28 @@ export class DecisionEngine {
     });
   }
 
+  /**
+   * Shares a BUY of `symbol` may add before the position or its sector reaches its alert level
+   * (23% and 46% by default). The engine stops building there: a book filled up to a hard limit
+   * would breach it on the next uptick, and every such breach is a CRITICAL alert.
+   */
+  #buyHeadroom(symbol: string, price: number): number {
+    const { portfolio } = this.#r;
+    const { positionWarnShare, sectorWarnShare } = this.gate.limits;
+    const total = portfolio.totalValue();
+    const sector = portfolio.sectorOf(symbol);
+    let held = 0;
+    let sectorValue = 0;
+    for (const holding of portfolio.holdings()) {
+      const value = holding.quantity * holding.lastPrice;
+      if (holding.symbol === symbol) held = value;
+      if (sector !== undefined && portfolio.sectorOf(holding.symbol) === sector) sectorValue += value;
+    }
+    const positionRoom = positionWarnShare * total - held;
+    const sectorRoom = sector === undefined ? Number.POSITIVE_INFINITY : sectorWarnShare * total - sectorValue;
+    return Math.max(0, Math.min(positionRoom, sectorRoom) / price);
+  }
+
   /** Settles an order's reservation with its execution, then reports the execution. */
   #settle(record: ExecutionRecord): void {
     const reservationId = this.#orderReservations.get(record.decisionId);
@@ -620,6 +642,7 @@ export class DecisionEngine {
       price,
       totalValue: portfolio.totalValue(),
       heldQuantity: portfolio.quantity(symbol),
+      maxBuyQuantity: this.#buyHeadroom(symbol, price),
       policy: this.policy,
       ...(context.riskCheck ? { riskCheck: check } : {}),
     });
