@@ -1,4 +1,4 @@
-import { ConfigError, DecisionExplainer, defaultUniverse, FeatureService, sectorMap } from "@tradeops/core";
+import { ConfigError, DecisionExplainer, FeatureService } from "@tradeops/core";
 import {
   createLogger,
   installGracefulShutdown,
@@ -34,7 +34,7 @@ async function main() {
   // Loading starts now, so the first risk request does not wait for it.
   services.riskControls().catch((error: unknown) => logger.error({ err: error }, "risk controls not loaded"));
 
-  const sectors = sectorMap(defaultUniverse(env.SIM_SYMBOLS));
+  const sectors = await services.sectors();
   let explainer: Promise<DecisionExplainer> | undefined;
   const trading = new TradingService({
     engine: prediction.engine,

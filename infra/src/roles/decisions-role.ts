@@ -1,6 +1,5 @@
 import {
   computeRiskMetrics,
-  defaultUniverse,
   type HrpTarget,
   hrpTargetWeights,
   marketBarsTopic,
@@ -10,7 +9,6 @@ import {
   restorePortfolio,
   riskMetricWindows,
   riskPortfolioTopic,
-  sectorMap,
 } from "@tradeops/core";
 import { createDecisionEngine, createRiskGate } from "./decision-engine-factory";
 import { deferredStart } from "./deferred-start";
@@ -67,10 +65,9 @@ async function startWriter(
 ): Promise<PortfolioWriter> {
   const { resources, services, logger, env, database } = context;
   const models = await services.productionModels();
-  const universe = defaultUniverse(env.SIM_SYMBOLS);
   const restored = restorePortfolio(await database.repositories.portfolios.load(env.PORTFOLIO_ID), {
     startingCash: env.PORTFOLIO_STARTING_CASH,
-    sectors: sectorMap(universe),
+    sectors: await services.sectors(),
   });
   const { portfolio } = restored;
   logger.info(

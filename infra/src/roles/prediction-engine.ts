@@ -1,13 +1,11 @@
 import {
   type DecisionEngine,
   type DecisionEventSink,
-  defaultUniverse,
   type Logger,
   marketBarsTopic,
   type OutgoingEvent,
   Portfolio,
   riskMetricWindows,
-  sectorMap,
   type TopicDefinition,
   type TopicInput,
   tradingDecisionsTopic,
@@ -39,7 +37,7 @@ const warmupBars = 240;
  * market time; a symbol whose bars cannot be read only starts cold.
  */
 async function warmFromStoredBars(engine: DecisionEngine, context: RoleContext, logger: Logger): Promise<void> {
-  const symbols = defaultUniverse(context.env.SIM_SYMBOLS).map((s) => s.symbol);
+  const symbols = Object.keys(await context.services.sectors());
   const now = context.resources.clock.now();
   const series = await Promise.all(
     symbols.map((symbol) =>
@@ -78,7 +76,7 @@ export function startPredictionEngine(context: RoleContext): {
     const controls = await context.services.riskControls();
     const portfolio = new Portfolio({
       startingCash: context.env.PORTFOLIO_STARTING_CASH,
-      sectors: sectorMap(defaultUniverse(context.env.SIM_SYMBOLS)),
+      sectors: await context.services.sectors(),
     });
     const risk = createRiskGate(
       portfolio,

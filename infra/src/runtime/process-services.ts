@@ -15,6 +15,7 @@ import {
 import { OnnxModelRuntime } from "../onnx/onnx-model-runtime";
 import { FsEventSpill } from "../spill/fs-event-spill";
 import type { ProcessResources } from "./create-resources";
+import { loadPortfolioSectors } from "./portfolio-sectors";
 import type { RuntimeEnv } from "./runtime-env";
 
 /**
@@ -33,6 +34,7 @@ export class ProcessServices {
   #engine: DecisionEngine | undefined;
   #riskGate: LiveRiskGate | undefined;
   #controls: Promise<RiskControls> | undefined;
+  #sectors: Promise<Record<string, string>> | undefined;
   #controlsSubscription: Subscription | undefined;
   #controlsRefresh: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -190,6 +192,12 @@ export class ProcessServices {
       "risk controls loaded",
     );
     return controls;
+  }
+
+  /** The portfolio's symbol → sector map (see `loadPortfolioSectors`), loaded once. */
+  sectors(): Promise<Record<string, string>> {
+    this.#sectors ??= loadPortfolioSectors(this.options.env);
+    return this.#sectors;
   }
 
   /** Stops waiting for models that may never come (first-start training failed), so roles can stop. */
