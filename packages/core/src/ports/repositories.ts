@@ -250,7 +250,8 @@ export interface RiskControlRepository {
   currentTradingState(portfolioId: string): Promise<StoredTradingState | null>;
   /**
    * Stores a new trading state and its audit entry in one transaction, provided the current one is
-   * still `expected` (null: none stored yet); "conflict" otherwise.
+   * still `expected` (null: none stored yet) and the record is not stamped before it (it could never
+   * become current); "conflict" otherwise.
    */
   saveTradingState(
     record: StoredTradingState,

@@ -102,7 +102,10 @@ export class MemoryRiskControlRepository implements RiskControlRepository {
     const next = tradingStateSchema.parse(record);
     const entry = audit === null ? null : structuredClone(auditSchema.parse(audit));
     const states = this.#states.get(next.portfolioId) ?? [];
-    if ((latest(states)?.state ?? null) !== expected) return "conflict";
+    const current = latest(states);
+    if ((current?.state ?? null) !== expected) return "conflict";
+    // Stamped before the state in force, it could never become current: refused, not ignored.
+    if (current !== undefined && next.time < current.time) return "conflict";
     states.push(next);
     this.#states.set(next.portfolioId, states);
     if (entry !== null) this.#audit.push(entry);

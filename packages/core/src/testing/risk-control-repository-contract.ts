@@ -181,15 +181,16 @@ export function describeRiskControlRepositoryContract(
       expect(trail[0]?.actor).toBe(winner?.setBy);
     });
 
-    it("takes the latest trading state by time as current, the later written on a tie", async () => {
+    it("takes the latest trading state by time as current, the later written on a tie, and refuses an earlier one", async () => {
       const id = await newPortfolio();
       await repository().saveTradingState(tradingState(id, { time: t0 + 100 }), null, null);
       const reducing = tradingState(id, { state: "REDUCING", reason: "tie", time: t0 + 100 });
       expect(await repository().saveTradingState(reducing, "ACTIVE", null)).toBe("saved");
       expect(await repository().currentTradingState(id)).toEqual(reducing);
-      // Stamped before the current one (a writer with a slow clock): stored, yet not current.
+      // Stamped before the current one (a writer with a slow clock): it could never take effect,
+      // so it is refused rather than stored and silently ignored (a HALT must not vanish).
       const stale = tradingState(id, { state: "HALTED", reason: "stale", time: t0 + 50 });
-      expect(await repository().saveTradingState(stale, "REDUCING", null)).toBe("saved");
+      expect(await repository().saveTradingState(stale, "REDUCING", null)).toBe("conflict");
       expect(await repository().currentTradingState(id)).toEqual(reducing);
     });
 

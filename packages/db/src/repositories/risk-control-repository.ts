@@ -138,9 +138,11 @@ export class PrismaRiskControlRepository implements RiskControlRepository {
       const current = await tx.tradingState.findFirst({
         where: { portfolioId: next.portfolioId },
         orderBy: [{ time: "desc" }, { id: "desc" }],
-        select: { state: true },
+        select: { state: true, time: true },
       });
       if ((current?.state ?? null) !== expected) return "conflict";
+      // Stamped before the state in force, it could never become current: refused, not ignored.
+      if (current !== null && current !== undefined && next.time < current.time.getTime()) return "conflict";
       await tx.tradingState.create({
         data: {
           portfolioId: next.portfolioId,
