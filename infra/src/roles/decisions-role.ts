@@ -14,6 +14,7 @@ import { createDecisionEngine, createRiskGate } from "./decision-engine-factory"
 import { deferredStart } from "./deferred-start";
 import { HigherTimeframeFeatures } from "./higher-timeframes";
 import { PortfolioLease, type PortfolioWriter, runAsSingleWriter } from "./portfolio-lease";
+import { warmFromStoredBars } from "./warm-from-stored-bars";
 import type { RoleContext, WorkerRole } from "./worker-role";
 
 /** How often the portfolio's snapshot is stored (and at stop): a restart replays the fills since. */
@@ -103,6 +104,14 @@ async function startWriter(
     gate,
     onExecution: (record) => journal.record(record),
   });
+  // Features, regimes and the market model pick up where the stored bars end, so a restart
+  // decides on its first live bar instead of an hour of market time later.
+  const warmedTo = await warmFromStoredBars(engine, {
+    symbols: Object.keys(await services.sectors()),
+    bars: database.repositories.marketData,
+    now: resources.clock.now(),
+    logger,
+  });
   services.decisionEngine = engine;
   services.riskGate = gate;
   const higher = new HigherTimeframeFeatures({ cache: resources.cache, logger });
@@ -114,6 +123,8 @@ async function startWriter(
     handler: async ({ payload }) => {
       // Past the lease's deadline before a renewal noticed (the event loop stalled): stop now.
       if (!lease.held && !journal.suspended) leaseChanged(false);
+      // Taken during the warm-up already (the bus replays what the database also holds).
+      if (payload.timeframe === engine.timeframe && payload.time <= (warmedTo.get(payload.symbol) ?? -1)) return;
       await engine.onBar(payload);
       if (payload.timeframe === engine.timeframe) windows.equity.record(payload.time, portfolio.totalValue());
       higher.onMinuteBar(payload);

@@ -11,6 +11,7 @@ import {
   tradingDecisionsTopic,
 } from "@tradeops/core";
 import { createDecisionEngine, createRiskGate } from "./decision-engine-factory";
+import { warmFromStoredBars } from "./warm-from-stored-bars";
 import type { RoleContext } from "./worker-role";
 
 /**
@@ -26,32 +27,6 @@ function apiDecisionsOnly(sink: DecisionEventSink): DecisionEventSink {
       if (fromApi.length > 0) sink.publish(topic, fromApi);
     },
   };
-}
-
-/** Stored bars per symbol fed at start: beyond the longest window (61 bars) the recursive features have settled. */
-const warmupBars = 240;
-
-/**
- * Feeds the engine the latest stored 1-minute bars of every symbol, in time order across symbols
- * (the cross-sectional ranks need it), so it is ready at once instead of after an hour of
- * market time; a symbol whose bars cannot be read only starts cold.
- */
-async function warmFromStoredBars(engine: DecisionEngine, context: RoleContext, logger: Logger): Promise<void> {
-  const symbols = Object.keys(await context.services.sectors());
-  const now = context.resources.clock.now();
-  const series = await Promise.all(
-    symbols.map((symbol) =>
-      context.database.repositories.marketData
-        .barsBefore(symbol, "1min", now + 1, warmupBars)
-        .catch((error: unknown) => {
-          logger.warn({ err: error, symbol }, "stored bars not read: the symbol starts cold");
-          return [];
-        }),
-    ),
-  );
-  const bars = series.flat().sort((a, b) => a.time - b.time);
-  for (const bar of bars) await engine.onBar(bar);
-  logger.info({ bars: bars.length, symbols: symbols.length }, "prediction engine warmed from stored bars");
 }
 
 /**
@@ -91,7 +66,12 @@ export function startPredictionEngine(context: RoleContext): {
       apiDecisionsOnly(await context.services.publisher()),
       { auditExecutions: false, portfolio, gate: risk.gate, decisionEveryBars: Number.MAX_SAFE_INTEGER },
     );
-    await warmFromStoredBars(built, context, logger);
+    await warmFromStoredBars(built, {
+      symbols: Object.keys(await context.services.sectors()),
+      bars: context.database.repositories.marketData,
+      now: context.resources.clock.now(),
+      logger,
+    });
     const subscription = await context.resources.bus.subscribe({
       topic: marketBarsTopic,
       groupId: `prediction-${context.services.instanceId}`,

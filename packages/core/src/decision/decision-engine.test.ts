@@ -402,3 +402,50 @@ describe("DecisionEngine.predict", () => {
     expect(error).toMatchObject({ reason: "warming_up" });
   });
 });
+
+describe("DecisionEngine warm-up after a (re)start", () => {
+  it("learns from past bars without trading, publishing or caching, then decides on the first live bar", async () => {
+    const warmed = await harness();
+    const warmSteps = 40;
+    for (let step = 0; step < warmSteps; step++) {
+      const bars = warmed.simulator.nextBars();
+      for (const bar of bars) expect(await warmed.engine.warmUp(bar)).toBe(true);
+    }
+    // Nothing left the engine and the restored book was not touched.
+    expect(warmed.sink.batches).toEqual([]);
+    expect(warmed.executions).toEqual([]);
+    expect(warmed.rejected).toEqual([]);
+    expect(warmed.portfolio.cash).toBe(1_000_000);
+    expect([...warmed.portfolio.holdings()]).toEqual([]);
+    const symbol = universe[0]?.symbol ?? "";
+    expect(await readFeatureVector(warmed.cache, symbol, "1min", FEATURE_PIPELINE_VERSION)).toEqual({ status: "miss" });
+
+    // The same bars taken live: the first live bar after the warm-up sees the same features and
+    // regime, so it decides for every symbol at once, as an engine that never stopped does.
+    const live = await harness();
+    const liveDecisions = await run(live, warmSteps + 1);
+    const next = warmed.simulator.nextBars();
+    warmed.clock.set(barEndTime(next[0] as Bar));
+    const outcomes: DecisionOutcome[] = [];
+    for (const bar of next) {
+      const outcome = await warmed.engine.onBar(bar);
+      if (outcome !== null) outcomes.push(outcome);
+    }
+    expect(outcomes).toHaveLength(symbolCount);
+    const liveAtStep = liveDecisions.filter((d) => d.step === warmSteps).map((d) => d.outcome);
+    expect(outcomes.map((o) => [o.symbol, o.features, o.regime])).toEqual(
+      liveAtStep.map((o) => [o.symbol, o.features, o.regime]),
+    );
+  });
+
+  it("refuses a bar of another timeframe and skips one out of order, quietly", async () => {
+    const h = await harness();
+    const [bar] = h.simulator.nextBars();
+    if (bar === undefined) throw new Error("no bar");
+    expect(await h.engine.warmUp({ ...bar, timeframe: "5min" })).toBe(false);
+    expect(await h.engine.warmUp(bar)).toBe(true);
+    expect(await h.engine.warmUp(bar)).toBe(false);
+    expect(h.rejected).toEqual([]);
+    expect(h.logger.lines.filter((line) => line.level !== "debug")).toEqual([]);
+  });
+});

@@ -404,6 +404,47 @@ export class DecisionEngine {
   }
 
   /**
+   * Takes a bar from before the engine (re)started, to warm up: the features, the regime filter,
+   * the specialists' performance and the gate's market model learn from it as from a live bar,
+   * and nothing else happens — no cache write, no fill, mark or alert on the portfolio (its state
+   * is restored, not replayed), nothing published, no decision. Bars come in time order, before
+   * any live bar of their symbol; a bar the pipeline refuses is skipped quietly. Returns whether
+   * the bar was taken.
+   */
+  async warmUp(bar: Bar): Promise<boolean> {
+    if (bar.timeframe !== this.timeframe) return false;
+    let vector: FeatureVector;
+    try {
+      vector = this.#pipeline.update(bar);
+    } catch (error) {
+      if (error instanceof BarRejectedError || error instanceof FeatureComputationError) return false;
+      throw error;
+    }
+    const state = this.#state(bar.symbol);
+    this.gate.observeBar(bar);
+    state.performance.observe(bar.close);
+    state.lastClose = bar.close;
+    const observation = regimeObservation(vector);
+    if (observation === undefined) return true;
+    const { regimeDetector } = this.#r;
+    try {
+      regimeDetector.update(bar.symbol, barEndTime(bar), observation);
+    } catch {
+      // The detector has this time already: it learnt nothing new from the bar.
+      return true;
+    }
+    if (!regimeDetector.isReady(bar.symbol)) return true;
+    const probabilities = await scoreSpecialists(this.#r.specialists, vector.features).catch(() => undefined);
+    if (probabilities === undefined) return true;
+    state.performance.hold({
+      bull_specialist: probabilityScore(probabilities.bull_specialist),
+      bear_specialist: probabilityScore(probabilities.bear_specialist),
+      sideways_specialist: probabilityScore(probabilities.sideways_specialist),
+    });
+    return true;
+  }
+
+  /**
    * The decision for `symbol` now, on its latest features and regime, for the REST API. Runs the
    * same logic as `onBar` without advancing anything: no bar is taken, no order is queued, the
    * specialists' performance is read but not updated. The meta-controller's output is validated
