@@ -17,6 +17,5 @@ export * from "./risk-metrics-beta";
 export * from "./risk-metrics-equity-curve";
 export * from "./risk-metrics-performance";
 export * from "./risk-metrics-var";
-export * from "./risk-state";
 export * from "./simulated-execution";
 export * from "./trading-state";
