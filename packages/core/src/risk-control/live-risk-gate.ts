@@ -1,14 +1,9 @@
 import type { Bar } from "../market/bar";
 import type { Clock } from "../ports/clock";
 import type { RiskPortfolioView } from "../risk/portfolio";
-import {
-  checkPreTrade,
-  type PreTradeProposal,
-  type PreTradeResult,
-  preTradeProposalSchema,
-} from "../risk/pre-trade-check";
+import type { PreTradeProposal, PreTradeResult } from "../risk/pre-trade-check";
 import { type GateDecision, type MarketInputs, PreTradeGate } from "../risk/pre-trade-gate";
-import type { Reservation, ReservedExposure } from "../risk/reservations";
+import type { Reservation } from "../risk/reservations";
 import type { RiskLimitSet } from "../risk/risk-limits";
 import type { TradingStateRecord } from "../risk/trading-state";
 import type { MarketRiskModel } from "./market-risk-model";
@@ -23,45 +18,6 @@ export interface LiveRiskGateOptions {
   readonly market?: MarketRiskModel;
   /** How long an approval holds its exposure without a fill or cancellation (see `PreTradeGate`). */
   readonly reservationTtlMs?: number;
-}
-
-/** Open reservations summed up, for a check that reads them without taking part (`preview`). */
-class ReservationTotals implements ReservedExposure {
-  readonly cash: number;
-  readonly #buys = new Map<string, { quantity: number; cost: number }>();
-  readonly #sells = new Map<string, number>();
-
-  constructor(reservations: readonly Reservation[]) {
-    let cash = 0;
-    for (const r of reservations) {
-      if (r.side === "BUY") {
-        const totals = this.#buys.get(r.symbol) ?? { quantity: 0, cost: 0 };
-        totals.quantity += r.quantity;
-        totals.cost += r.quantity * r.price;
-        cash += r.quantity * r.price;
-        this.#buys.set(r.symbol, totals);
-      } else {
-        this.#sells.set(r.symbol, (this.#sells.get(r.symbol) ?? 0) + r.quantity);
-      }
-    }
-    this.cash = cash;
-  }
-
-  buyCost(symbol: string): number {
-    return this.#buys.get(symbol)?.cost ?? 0;
-  }
-
-  buyQuantity(symbol: string): number {
-    return this.#buys.get(symbol)?.quantity ?? 0;
-  }
-
-  sellQuantity(symbol: string): number {
-    return this.#sells.get(symbol) ?? 0;
-  }
-
-  buySymbols(): Iterable<string> {
-    return this.#buys.keys();
-  }
 }
 
 /**
@@ -160,7 +116,7 @@ export class LiveRiskGate {
     const symbols = new Set<string>([symbol]);
     for (const holding of view.holdings()) symbols.add(holding.symbol);
     if (view === this.#portfolio) {
-      for (const r of this.#gate.reservations()) if (r.side === "BUY") symbols.add(r.symbol);
+      for (const symbol of this.#gate.reservedBuySymbols()) symbols.add(symbol);
     }
     const model = this.#market?.inputsFor(symbols);
     return {
@@ -176,12 +132,7 @@ export class LiveRiskGate {
 
   /** The answer `check` would give now, reserving and recording nothing. */
   preview(proposal: PreTradeProposal): PreTradeResult {
-    const parsed = preTradeProposalSchema.parse(proposal);
-    return checkPreTrade(this.#portfolio, parsed, this.#gate.limits, {
-      tradingState: this.#gate.tradingState.state,
-      ...this.marketInputs(parsed.symbol),
-      reserved: new ReservationTotals(this.#gate.reservations()),
-    });
+    return this.#gate.preview(proposal, this.marketInputs(proposal.symbol));
   }
 
   reservations(): Reservation[] {

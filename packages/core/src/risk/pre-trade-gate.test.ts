@@ -187,3 +187,23 @@ describe("PreTradeGate: state, throttle and duplicates", () => {
     expect(gate.check(order(2, "c1"), { lastPrice: 100 }).result.checks.throttle).toBe("fail");
   });
 });
+
+describe("PreTradeGate.preview", () => {
+  it("answers against the open reservations without reserving, throttling or remembering the order", () => {
+    const throttled = riskLimitSetSchema.parse({ throttle: { maxMessages: 1, perMs: 1_000 } });
+    const { gate } = setup(throttled);
+    // 2,400 of the 2,500 shares the 25% limit allows are reserved by one approval.
+    expect(gate.check(order(2_400, "a"), { lastPrice: 100 }).result.approved).toBe(true);
+    const preview = gate.preview(order(200, "b"), { lastPrice: 100 });
+    expect(preview.approved).toBe(false);
+    expect(preview.rejection_reasons.map((r) => r.code)).toEqual(["CONCENTRATION_LIMIT"]);
+    expect(preview.allowed_quantity).toBe(100);
+    expect(preview.checks.throttle).toBe("not_evaluated");
+    expect(preview.checks.duplicate).toBe("not_evaluated");
+    // Previews took no throttle slot and reserved nothing: client b's first message still passes.
+    expect(gate.preview(order(100, "b"), { lastPrice: 100 }).approved).toBe(true);
+    expect(gate.reservations()).toHaveLength(1);
+    expect(gate.check(order(100, "b"), { lastPrice: 100 }).result.approved).toBe(true);
+    expect([...gate.reservedBuySymbols()]).toEqual(["XXA"]);
+  });
+});

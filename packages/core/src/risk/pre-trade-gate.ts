@@ -161,6 +161,25 @@ export class PreTradeGate {
   }
 
   /**
+   * The answer `check` would give now (limits, trading state, open reservations) without taking
+   * part: nothing is reserved, counted against the throttle or remembered as a possible
+   * duplicate, so those two controls are `not_evaluated`.
+   */
+  preview(proposal: PreTradeProposal, market: MarketInputs = {}): PreTradeResult {
+    assertPreTradeProposal(proposal);
+    return checkPreTrade(this.#portfolio, proposal, this.#limits, {
+      tradingState: this.#state.state,
+      ...market,
+      reserved: this.#reservations,
+    });
+  }
+
+  /** Every symbol with a pending BUY (see `ReservedExposure.buySymbols`). */
+  reservedBuySymbols(): Iterable<string> {
+    return this.#reservations.buySymbols();
+  }
+
+  /**
    * Takes `quantity` filled shares out of a reservation. Call it in the same synchronous step as
    * booking the fill into the portfolio, so no check sees the shares twice or not at all.
    * Returns the shares still reserved.
