@@ -164,23 +164,33 @@ export class KafkaEventBus implements EventBus {
       this.#assertOpen();
     }
     const logger = this.#logger.child({ topic: options.topic.name, groupId: options.groupId });
-    const subscription = new KafkaSubscription(this.#kafka, options, {
-      logger,
-      joinTimeoutMs: this.#groupJoinTimeoutMs,
-      deadLetter: async (record, failure) => {
-        const letter = deadLetterFor(record, { ...failure, groupId: options.groupId, failedAt: this.#clock.now() });
-        await this.#send(deadLetterTopicName(options.topic), [toKafkaMessage(letter)]);
-      },
-      onStopped: () => this.#subscriptions.delete(subscription),
-    });
-    this.#subscriptions.add(subscription);
-    try {
-      await subscription.start();
-    } catch (error) {
-      await subscription.stop();
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      const subscription = new KafkaSubscription(this.#kafka, options, {
+        logger,
+        joinTimeoutMs: this.#groupJoinTimeoutMs,
+        deadLetter: async (record, failure) => {
+          const letter = deadLetterFor(record, { ...failure, groupId: options.groupId, failedAt: this.#clock.now() });
+          await this.#send(deadLetterTopicName(options.topic), [toKafkaMessage(letter)]);
+        },
+        onStopped: () => this.#subscriptions.delete(subscription),
+      });
+      this.#subscriptions.add(subscription);
+      try {
+        await subscription.start();
+        return subscription;
+      } catch (error) {
+        // kafkajs can crash a consumer that joins while another process is still creating its
+        // topic, and its own disconnect may then never finish: bounded, and a fresh consumer tried.
+        await Promise.race([subscription.stop().catch(() => {}), sleep(failedStartStopMs)]);
+        this.#subscriptions.delete(subscription);
+        if (attempt >= subscriptionStartAttempts || this.#closed !== undefined) throw error;
+        logger.warn(
+          { error: error instanceof Error ? error.message : String(error), attempt },
+          "Kafka consumer failed to join its group; starting a fresh one",
+        );
+        await sleep(1_000);
+      }
     }
-    return subscription;
   }
 
   /**
@@ -277,6 +287,13 @@ export class KafkaEventBus implements EventBus {
     return this.#producer;
   }
 }
+
+/** Consumers tried before a subscription gives up starting. */
+const subscriptionStartAttempts = 3;
+/** How long a consumer that failed to start is given to disconnect. */
+const failedStartStopMs = 5_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const settlingErrors = new Set(["UNKNOWN_TOPIC_OR_PARTITION", "LEADER_NOT_AVAILABLE", "NOT_LEADER_FOR_PARTITION"]);
 

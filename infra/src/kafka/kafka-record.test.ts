@@ -30,10 +30,33 @@ describe("toEventRecord", () => {
 });
 
 describe("toKafkaMessage", () => {
-  it("sends the timestamp as the decimal string kafkajs expects and copies the headers", () => {
+  it("carries the event's time in a header, leaving the record's timestamp to the producer, and copies the headers", () => {
     const headers = Object.freeze({ h: "v" });
     const message = toKafkaMessage({ key: "k", value: "{}", headers, timestamp: 42 });
-    expect(message).toEqual({ key: "k", value: "{}", headers: { h: "v" }, timestamp: "42" });
+    // Market time may run hours ahead of the wall clock: a broker refuses such record timestamps.
+    expect(message).toEqual({ key: "k", value: "{}", headers: { h: "v", "tradeops-event-time": "42" } });
     expect(message.headers).not.toBe(headers);
+  });
+
+  it("round-trips through a fetched record: the event's time comes back, the header does not", () => {
+    const sent = toKafkaMessage({ key: "k", value: "{}", headers: { h: "v" }, timestamp: 4_102_444_800_000 });
+    const fetched: KafkaMessage = {
+      key: Buffer.from("k"),
+      value: Buffer.from("{}"),
+      // The produce time, an hour and more before the event's (simulated) time.
+      timestamp: "1764000000000",
+      attributes: 0,
+      offset: "7",
+      headers: sent.headers ?? {},
+    };
+    expect(toEventRecord("t.v1", 1, fetched)).toEqual({
+      topic: "t.v1",
+      partition: 1,
+      offset: "7",
+      key: "k",
+      value: "{}",
+      headers: { h: "v" },
+      timestamp: 4_102_444_800_000,
+    });
   });
 });

@@ -3,24 +3,32 @@ import type { IHeaders, KafkaMessage, Message } from "kafkajs";
 
 /** A fetched Kafka message as the bus's delivery code reads it: text key, value and headers. */
 export function toEventRecord(topic: string, partition: number, message: KafkaMessage): EventRecord {
+  const { [eventTimeHeader]: eventTime, ...headers } = headerText(message.headers);
   return {
     topic,
     partition,
     offset: message.offset,
     key: message.key?.toString("utf8") ?? "",
     value: message.value === null ? null : message.value.toString("utf8"),
-    headers: headerText(message.headers),
-    timestamp: Number(message.timestamp),
+    headers,
+    timestamp: Number(eventTime ?? message.timestamp),
   };
 }
+
+/**
+ * The event's own time travels in this header, and the record's Kafka timestamp is the time it
+ * was produced. Event time may be market time, which the simulator runs ahead of the wall clock,
+ * and brokers refuse records stamped more than `log.message.timestamp.after.max.ms` (one hour by
+ * default since Kafka 4) in the future.
+ */
+const eventTimeHeader = "tradeops-event-time";
 
 /** What kafkajs sends for an encoded event or a dead letter. */
 export function toKafkaMessage(event: EncodedEvent | DeadLetter): Message {
   return {
     key: event.key,
     value: event.value,
-    headers: { ...event.headers },
-    timestamp: String(event.timestamp),
+    headers: { ...event.headers, [eventTimeHeader]: String(event.timestamp) },
   };
 }
 
